@@ -1,0 +1,40 @@
+"""convcorr: convolution and cross-correlation, as the book defines them.
+
+Notation used everywhere in the book and this package:
+
+* ``convolve(f, g)``: ``(f * g)[n] = sum_m f[m] g[n - m]``;
+* ``correlate(f, g)``: ``(f ⋆ g)[k] = sum_m conj(f[m]) g[m + k]``.
+
+The first argument is the kernel or template, the second the signal.
+
+Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
+``import convcorr``): :mod:`~convcorr.discrete` (the two operations and their
+lags), :mod:`~convcorr.fast` (FFT paths and the ``'auto'`` cost model),
+:mod:`~convcorr.symbolic` (SymPy derivations of the continuous identities),
+:mod:`~convcorr.nn` (a tiny NumPy CNN), and the others listed in
+``_SUBMODULES``.
+"""
+
+import importlib
+
+from .discrete import convolve, correlate, correlation_lags, reverse_conj
+
+__all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "discrete",
+    "exact",
+    "fast",
+    "nn",
+    "plotting",
+    "similarity",
+    "symbolic",
+}
+
+
+def __getattr__(name):
+    # Lazy so that `import convcorr` stays cheap (SymPy is slow to import).
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

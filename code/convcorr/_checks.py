@@ -1,0 +1,112 @@
+"""Input validation shared by every public function of :mod:`convcorr`.
+
+Every check raises an error whose message names the argument, what was
+received and what is accepted, so that bad input never turns into a silently
+wrong answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MODES = ("full", "same", "valid")
+METHODS = ("auto", "direct", "fft")
+
+
+def _listing(choices):
+    return ", ".join(repr(c) for c in choices)
+
+
+def check_choice(value, name, choices):
+    """Return ``value`` if it is one of ``choices``, else raise.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not one of ``choices``; the message lists them.
+    """
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"{name} must be one of {_listing(choices)}; received {value!r}"
+        )
+    return value
+
+
+def check_mode(mode):
+    """Validate an output ``mode`` (``'full'``, ``'same'`` or ``'valid'``)."""
+    return check_choice(mode, "mode", MODES)
+
+
+def check_method(method):
+    """Validate a ``method`` (``'auto'``, ``'direct'`` or ``'fft'``)."""
+    return check_choice(method, "method", METHODS)
+
+
+def as_signal(x, name):
+    """Convert ``x`` to a non-empty numeric array of at least one dimension.
+
+    Booleans, integers, floats and complex numbers are accepted.
+
+    Raises
+    ------
+    TypeError
+        If the dtype is not numeric (strings, objects, datetimes, ...).
+    ValueError
+        If the array is 0-d or has a zero-length axis.
+    """
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
+        raise TypeError(
+            f"{name} must be array-like with a numeric dtype; received "
+            f"{type(x).__name__} that NumPy cannot convert ({exc})"
+        ) from None
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{name} must have a numeric dtype (bool, integer, float or "
+            f"complex); received dtype {arr.dtype}"
+        )
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{name} must have at least one dimension; received a 0-d array"
+        )
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} must not be empty; received an array of shape {arr.shape}"
+        )
+    return arr
+
+
+def check_same_ndim(f, g, names=("f", "g")):
+    """Raise ``ValueError`` unless ``f`` and ``g`` have the same ``ndim``."""
+    if f.ndim != g.ndim:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of "
+            f"dimensions; received {names[0]}.ndim={f.ndim} and "
+            f"{names[1]}.ndim={g.ndim}"
+        )
+
+
+def result_dtype(f, g):
+    """Floating dtype in which a convolution of ``f`` and ``g`` is computed.
+
+    Single precision stays single, integers and booleans become float64,
+    and any complex operand makes the result complex.
+    """
+    dtype = np.result_type(f.dtype, g.dtype)
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    if dtype == np.float16:
+        return np.dtype(np.float32)
+    return dtype
+
+
+def check_length(n, name):
+    """Validate a positive integer length such as ``f_len``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(
+            f"{name} must be a positive integer; received {type(n).__name__}"
+        )
+    if n < 1:
+        raise ValueError(f"{name} must be a positive integer; received {n}")
+    return int(n)

@@ -1,0 +1,253 @@
+"""Discrete convolution and cross-correlation of N-D complex arrays.
+
+The book's notation, used everywhere:
+
+* convolution ``(f * g)[n] = sum_m f[m] g[n - m]``;
+* cross-correlation ``(f ⋆ g)[k] = sum_m conj(f[m]) g[m + k]``, the conjugate
+  on the first argument.
+
+The first argument is the kernel (or template), the second the signal.
+For every mode the results equal SciPy's ``scipy.signal.convolve(g, f, mode)``
+and ``scipy.signal.correlate(g, f, mode)``: note the swapped order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import (
+    as_signal,
+    check_length,
+    check_method,
+    check_mode,
+    check_same_ndim,
+    result_dtype,
+)
+
+
+def full_shape(f_shape, g_shape):
+    """Shape of the ``'full'`` output: ``len(f) + len(g) - 1`` on every axis."""
+    return tuple(a + b - 1 for a, b in zip(f_shape, g_shape))
+
+
+def mode_slices(f_shape, g_shape, mode):
+    """Slices that cut the ``'full'`` output down to ``mode``.
+
+    ``'same'`` keeps ``g_shape`` centred in the full output (start index
+    ``(full - len(g)) // 2``, as SciPy's ``_centered``); ``'valid'`` keeps
+    the ``|len(g) - len(f)| + 1`` outputs whose sums need no zero padding.
+
+    Raises
+    ------
+    ValueError
+        In ``'valid'`` mode, when neither operand is at least as large as
+        the other along every axis (no output would be free of padding).
+    """
+    check_mode(mode)
+    full = full_shape(f_shape, g_shape)
+    if mode == "full":
+        return tuple(slice(0, n) for n in full)
+    if mode == "same":
+        return tuple(
+            slice((n - b) // 2, (n - b) // 2 + b) for n, b in zip(full, g_shape)
+        )
+    f_covers = all(a >= b for a, b in zip(f_shape, g_shape))
+    g_covers = all(b >= a for a, b in zip(f_shape, g_shape))
+    if not (f_covers or g_covers):
+        raise ValueError(
+            "mode='valid' needs one operand at least as large as the other "
+            f"along every axis; received f.shape={tuple(f_shape)} and "
+            f"g.shape={tuple(g_shape)}"
+        )
+    return tuple(
+        slice(min(a, b) - 1, max(a, b)) for a, b in zip(f_shape, g_shape)
+    )
+
+
+def _direct_full(f, g, dtype):
+    """Full convolution by the definition, ``O(f.size * g.size)`` work.
+
+    1-D inputs use NumPy's compiled direct sum (``numpy.convolve``). N-D inputs
+    loop over the elements of the smaller operand and add a scaled, shifted
+    copy of the larger one: ``out[m + j] += f[m] * g[j]``, which is the sum
+    ``sum_m f[m] g[n - m]`` read term by term.
+    """
+    f = f.astype(dtype, copy=False)
+    g = g.astype(dtype, copy=False)
+    if f.ndim == 1:
+        return np.convolve(f, g)
+    small, large = (f, g) if f.size <= g.size else (g, f)
+    out = np.zeros(full_shape(f.shape, g.shape), dtype=dtype)
+    for m in np.ndindex(small.shape):
+        window = tuple(slice(i, i + n) for i, n in zip(m, large.shape))
+        out[window] += small[m] * large
+    return out
+
+
+def _prepare(f, g, mode, method):
+    check_mode(mode)
+    check_method(method)
+    f = as_signal(f, "f")
+    g = as_signal(g, "g")
+    check_same_ndim(f, g)
+    mode_slices(f.shape, g.shape, mode)  # fails early for an impossible 'valid'
+    return f, g
+
+
+def _convolve_checked(f, g, mode, method):
+    from .fast import choose_method, fft_convolve_full, oa_convolve_full
+
+    dtype = result_dtype(f, g)
+    if method == "auto":
+        method = choose_method(f.shape, g.shape, dtype)
+    if method == "direct":
+        full = _direct_full(f, g, dtype)
+    elif method == "fft":
+        full = fft_convolve_full(f, g, dtype)
+    else:  # 'oa', only ever picked by choose_method
+        full = oa_convolve_full(f, g, dtype)
+    return np.ascontiguousarray(full[mode_slices(f.shape, g.shape, mode)])
+
+
+def convolve(f, g, mode="full", method="auto"):
+    """Discrete convolution ``f * g`` of two N-D arrays.
+
+    .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m]
+
+    summed over every index ``m`` where both factors are defined (zero
+    elsewhere).
+
+    Parameters
+    ----------
+    f : array_like
+        Kernel, any numeric dtype, at least 1-D, not empty.
+    g : array_like
+        Signal, same ``ndim`` as ``f``.
+    mode : {'full', 'same', 'valid'}, optional
+        ``'full'``: every ``n`` with a non-zero term, ``n = 0 ..
+        len(f) + len(g) - 2`` on each axis, output shape
+        ``len(f) + len(g) - 1``. ``'same'``: the centre of the full output
+        with ``g``'s shape (starting at ``(len(f) - 1) // 2``, as
+        ``scipy.signal.convolve(g, f, 'same')``). ``'valid'``: only outputs
+        computed without zero padding, shape ``|len(g) - len(f)| + 1``;
+        one operand must be at least as large as the other on every axis.
+    method : {'auto', 'direct', 'fft'}, optional
+        ``'direct'`` sums the definition, ``'fft'`` multiplies zero-padded
+        spectra, ``'auto'`` picks the cheaper by a measured cost model
+        (:func:`convcorr.fast.choose_method`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Floating (or complex) array; integer and boolean inputs give float64,
+        single precision stays single precision.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``mode`` or ``method``; empty or 0-d input; ``f`` and ``g``
+        of different ``ndim``; ``'valid'`` with neither operand covering the
+        other.
+    TypeError
+        Non-numeric dtype.
+
+    Examples
+    --------
+    >>> convolve([1, 2], [1, 0, -1])
+    array([ 1.,  2., -1., -2.])
+    """
+    f, g = _prepare(f, g, mode, method)
+    return _convolve_checked(f, g, mode, method)
+
+
+def reverse_conj(f):
+    """Return ``conj(f[-m])``: ``f`` reversed along every axis and conjugated.
+
+    On a finite array the reversal maps index ``m`` to ``len - 1 - m``, so the
+    origin moves to the last sample; the lag bookkeeping of
+    :func:`correlate` accounts for that.
+    """
+    f = np.asarray(f)
+    return np.conj(f[(slice(None, None, -1),) * f.ndim])
+
+
+def correlate(f, g, mode="full", method="auto"):
+    """Discrete cross-correlation ``f ⋆ g`` of two N-D arrays.
+
+    .. math:: (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
+
+    The conjugate is on the first argument (the template); the lag ``k`` runs,
+    along each axis, from ``-(len(f) - 1)`` to ``len(g) - 1`` in ``'full'``
+    mode (see :func:`correlation_lags`). Computed as the convolution
+    ``conj(f[-m]) * g`` (the conversion identity).
+
+    Parameters
+    ----------
+    f : array_like
+        Template, any numeric dtype, at least 1-D, not empty.
+    g : array_like
+        Signal, same ``ndim`` as ``f``.
+    mode : {'full', 'same', 'valid'}, optional
+        Output size as in :func:`convolve`: ``len(f) + len(g) - 1``,
+        ``len(g)`` or ``|len(g) - len(f)| + 1`` along each axis. Equal to
+        ``scipy.signal.correlate(g, f, mode)``.
+    method : {'auto', 'direct', 'fft'}, optional
+        As in :func:`convolve`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Floating (or complex) array of the size stated under ``mode``.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``mode`` or ``method``; empty or 0-d input; ``f`` and ``g``
+        of different ``ndim``; ``'valid'`` with neither operand covering the
+        other.
+    TypeError
+        Non-numeric dtype.
+
+    Examples
+    --------
+    >>> correlate([1, 2], [1, 0, -1])
+    array([ 2.,  1., -2., -1.])
+    """
+    f, g = _prepare(f, g, mode, method)
+    return _convolve_checked(reverse_conj(f), g, mode, method)
+
+
+def correlation_lags(f_len, g_len, mode="full"):
+    """Lag ``k`` of each output sample of ``correlate(f, g, mode)``, one axis.
+
+    ``'full'``: ``k = -(f_len - 1) .. g_len - 1`` (``f_len + g_len - 1``
+    lags). ``'same'`` and ``'valid'``: the same slice of that axis that
+    :func:`correlate` keeps, so ``g_len`` and ``|g_len - f_len| + 1`` lags.
+
+    Parameters
+    ----------
+    f_len, g_len : int
+        Lengths of the template ``f`` and the signal ``g`` along the axis.
+    mode : {'full', 'same', 'valid'}, optional
+
+    Returns
+    -------
+    numpy.ndarray of int
+
+    Notes
+    -----
+    This is ``scipy.signal.correlation_lags(g_len, f_len, mode)`` except in
+    ``'same'`` mode when ``g_len`` is odd and ``f_len`` even: there SciPy's
+    lags are one sample off from the samples that its own ``correlate(...,
+    'same')`` returns, while these lags always label the returned samples.
+
+    Examples
+    --------
+    >>> correlation_lags(2, 3)
+    array([-1,  0,  1,  2])
+    """
+    f_len = check_length(f_len, "f_len")
+    g_len = check_length(g_len, "g_len")
+    check_mode(mode)
+    lags = np.arange(-(f_len - 1), g_len)
+    return lags[mode_slices((f_len,), (g_len,), mode)[0]]
