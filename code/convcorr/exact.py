@@ -1,0 +1,226 @@
+"""Exact discrete convolution and cross-correlation of small object arrays.
+
+The entries may be Python integers, :class:`fractions.Fraction` values or
+SymPy expressions (symbols included), so every identity of the book can be
+checked with no rounding at all. The sums are evaluated literally from the
+definitions,
+
+* ``(f * g)[n] = sum_m f[m] g[n - m]``,
+* ``(f ⋆ g)[k] = sum_m conj(f[m]) g[m + k]``,
+
+independently of each other (correlation is *not* computed through the
+conversion identity, so comparing the two checks that identity). Modes,
+output shapes and lags are those of :func:`convcorr.convolve`,
+:func:`convcorr.correlate` and :func:`convcorr.correlation_lags`.
+
+The cost is ``O(f.size * g.size)`` Python operations: meant for arrays of a
+few dozen entries, not for numerical work (use :mod:`convcorr` for that).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import sympy
+
+from ._checks import check_mode, check_same_ndim
+from .discrete import full_shape, mode_slices
+
+__all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
+
+
+def _exact_entry(x, name):
+    """Return ``x`` as an exact scalar (``int``, ``Fraction`` or SymPy)."""
+    if isinstance(x, sympy.Expr):
+        return x
+    if isinstance(x, numbers.Integral):
+        return int(x)  # NumPy integers would overflow silently
+    if isinstance(x, numbers.Rational):
+        return x
+    raise TypeError(
+        f"{name} entries must be exact: int, fractions.Fraction or a SymPy "
+        f"expression; received an entry of type {type(x).__name__} "
+        "(convert floats with fractions.Fraction or sympy.nsimplify)"
+    )
+
+
+def as_exact(x, name):
+    """Convert ``x`` to a non-empty object array of exact entries, ``ndim >= 1``.
+
+    Raises
+    ------
+    TypeError
+        If an entry is not an ``int``, a ``Fraction`` or a SymPy expression
+        (floats are rejected: they would make the result inexact).
+    ValueError
+        If the array is 0-d or empty.
+    """
+    arr = np.asarray(x, dtype=object)
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{name} must have at least one dimension; received a 0-d array"
+        )
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} must not be empty; received an array of shape {arr.shape}"
+        )
+    out = np.empty(arr.shape, dtype=object)
+    for idx in np.ndindex(arr.shape):
+        out[idx] = _exact_entry(arr[idx], name)
+    return out
+
+
+def _conj(x):
+    return sympy.conjugate(x) if isinstance(x, sympy.Expr) else x
+
+
+def _prepare(f, g, mode):
+    check_mode(mode)
+    f = as_exact(f, "f")
+    g = as_exact(g, "g")
+    check_same_ndim(f, g)
+    return f, g, mode_slices(f.shape, g.shape, mode)
+
+
+def _in_range(index, shape):
+    return all(0 <= i < n for i, n in zip(index, shape, strict=True))
+
+
+def convolve(f, g, mode="full"):
+    """Exact convolution ``f * g`` of two N-D arrays, by the definition.
+
+    .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m]
+
+    over every ``m`` with ``0 <= m < f.shape`` and ``0 <= n - m < g.shape``
+    (componentwise); ``n = 0 .. len(f) + len(g) - 2`` on each axis.
+
+    Parameters
+    ----------
+    f, g : array_like
+        Arrays of the same ``ndim >= 1`` whose entries are ``int``,
+        ``fractions.Fraction`` or SymPy expressions.
+    mode : {'full', 'same', 'valid'}, optional
+        As in :func:`convcorr.convolve`: output shape ``len(f) + len(g) - 1``,
+        ``len(g)`` or ``|len(g) - len(f)| + 1`` along each axis.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Exact entries (SymPy sums are not expanded; compare with
+        :func:`equal`).
+
+    Raises
+    ------
+    ValueError
+        Unknown ``mode``; empty or 0-d input; different ``ndim``; ``'valid'``
+        with neither operand covering the other.
+    TypeError
+        An entry that is not exact (a float, a string, ...).
+    """
+    f, g, keep = _prepare(f, g, mode)
+    out = np.empty(full_shape(f.shape, g.shape), dtype=object)
+    for n in np.ndindex(out.shape):
+        terms = []
+        for m in np.ndindex(f.shape):
+            j = tuple(a - b for a, b in zip(n, m, strict=True))
+            if _in_range(j, g.shape):
+                terms.append(f[m] * g[j])
+        out[n] = sum(terms, start=0)
+    return out[keep]
+
+
+def correlate(f, g, mode="full"):
+    """Exact cross-correlation ``f ⋆ g`` of two N-D arrays, by the definition.
+
+    .. math:: (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
+
+    over every ``m`` with ``0 <= m < f.shape`` and ``0 <= m + k < g.shape``;
+    along each axis the lag runs over ``k = -(len(f) - 1) .. len(g) - 1``
+    and is stored at index ``k + len(f) - 1``.
+
+    Parameters
+    ----------
+    f, g : array_like
+        Template and signal, same ``ndim >= 1``; entries ``int``,
+        ``fractions.Fraction`` or SymPy expressions. SymPy symbols are
+        conjugated with :func:`sympy.conjugate` (declare them ``real=True``
+        when they are real).
+    mode : {'full', 'same', 'valid'}, optional
+        As in :func:`convcorr.correlate`, lags given by
+        :func:`convcorr.correlation_lags`.
+
+    Returns
+    -------
+    numpy.ndarray of object
+
+    Raises
+    ------
+    ValueError
+        As :func:`convolve`.
+    TypeError
+        As :func:`convolve`.
+    """
+    f, g, keep = _prepare(f, g, mode)
+    out = np.empty(full_shape(f.shape, g.shape), dtype=object)
+    for i in np.ndindex(out.shape):
+        k = tuple(a - (n - 1) for a, n in zip(i, f.shape, strict=True))
+        terms = []
+        for m in np.ndindex(f.shape):
+            j = tuple(a + b for a, b in zip(m, k, strict=True))
+            if _in_range(j, g.shape):
+                terms.append(_conj(f[m]) * g[j])
+        out[i] = sum(terms, start=0)
+    return out[keep]
+
+
+def reverse_conj(f):
+    """Exact ``conj(f[-m])``: reversed along every axis and conjugated."""
+    f = as_exact(f, "f")
+    rev = f[(slice(None, None, -1),) * f.ndim]
+    out = np.empty(rev.shape, dtype=object)
+    for idx in np.ndindex(rev.shape):
+        out[idx] = _conj(rev[idx])
+    return out
+
+
+def symbols(name, shape, **assumptions):
+    """Object array of distinct SymPy symbols ``name_i`` (``name_i_j`` in 2-D).
+
+    Parameters
+    ----------
+    name : str
+        Prefix of every symbol.
+    shape : int or tuple of int
+        Shape of the array, every length positive.
+    **assumptions
+        Passed to :class:`sympy.Symbol`, e.g. ``real=True``.
+    """
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    if not shape or any(
+        not isinstance(n, numbers.Integral) or n < 1 for n in shape
+    ):
+        raise ValueError(
+            f"shape must be a positive int or a non-empty tuple of positive "
+            f"ints; received {shape!r}"
+        )
+    out = np.empty(shape, dtype=object)
+    for idx in np.ndindex(shape):
+        label = "_".join(str(i) for i in idx)
+        out[idx] = sympy.Symbol(f"{name}_{label}", **assumptions)
+    return out
+
+
+def equal(a, b):
+    """``True`` when two exact arrays have equal shapes and equal entries.
+
+    Entries are compared by expanding their difference, so
+    ``a*(b + c)`` equals ``a*b + a*c``.
+    """
+    a = np.asarray(a, dtype=object)
+    b = np.asarray(b, dtype=object)
+    if a.shape != b.shape:
+        return False
+    return all(
+        sympy.expand(a[idx] - b[idx]) == 0 for idx in np.ndindex(a.shape)
+    )
