@@ -1,0 +1,293 @@
+"""Property tests of the fixed convcorr API over shapes, dtypes, modes and methods.
+
+Values come from a NumPy generator seeded by Hypothesis, so every failure is
+reproducible; Hypothesis explores the shapes (1-D to 3-D), dtypes, modes and
+methods. Tolerances scale with ``sum|f| * max|g|``, a bound on every output
+sample's sum of absolute terms, times a multiple of the dtype's epsilon.
+"""
+
+import convcorr
+import numpy as np
+import pytest
+import scipy.signal
+from convcorr import convolve, correlate, correlation_lags, reverse_conj
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+MODES = ("full", "same", "valid")
+METHODS = ("direct", "fft", "auto")
+DTYPES = (np.float32, np.float64, np.complex64, np.complex128)
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
+
+
+@st.composite
+def shapes(draw, n_operands=2, max_len=6):
+    ndim = draw(st.integers(1, 3))
+    top = {1: max_len, 2: 5, 3: 3}[ndim]
+    axis = st.integers(1, top)
+    return [tuple(draw(axis) for _ in range(ndim)) for _ in range(n_operands)]
+
+
+def _random(rng, shape, dtype):
+    x = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dtype)
+
+
+def _valid_possible(fs, gs):
+    pairs = list(zip(fs, gs, strict=True))
+    return all(a >= b for a, b in pairs) or all(b >= a for a, b in pairs)
+
+
+def _tol(f, g, dtype, factor=64):
+    scale = np.abs(f).sum() * np.abs(g).max()
+    return factor * np.finfo(dtype).eps * max(scale, 1.0)
+
+
+def _close(a, b, tol):
+    assert a.shape == b.shape
+    assert np.max(np.abs(a - b)) <= tol
+
+
+@SETTINGS
+@given(
+    shapes(),
+    st.sampled_from(DTYPES),
+    st.sampled_from(MODES),
+    st.sampled_from(METHODS),
+    st.integers(0, 2**32 - 1),
+)
+def test_direct_fft_auto_equal_scipy(sh, dtype, mode, method, seed):
+    fs, gs = sh
+    assume(mode != "valid" or _valid_possible(fs, gs))
+    rng = np.random.default_rng(seed)
+    f, g = _random(rng, fs, dtype), _random(rng, gs, dtype)
+    # Reference in double precision from the single-precision inputs.
+    f64 = f.astype(np.complex128 if f.dtype.kind == "c" else np.float64)
+    g64 = g.astype(f64.dtype)
+    tol = _tol(f, g, dtype)
+    for ours, theirs in (
+        (convolve(f, g, mode, method), scipy.signal.convolve(g64, f64, mode)),
+        (correlate(f, g, mode, method), scipy.signal.correlate(g64, f64, mode)),
+    ):
+        assert ours.dtype == dtype
+        _close(ours, theirs, tol)
+
+
+@SETTINGS
+@given(shapes(), st.sampled_from(DTYPES), st.sampled_from(MODES), st.integers(0, 999))
+def test_direct_equals_fft(sh, dtype, mode, seed):
+    fs, gs = sh
+    assume(mode != "valid" or _valid_possible(fs, gs))
+    rng = np.random.default_rng(seed)
+    f, g = _random(rng, fs, dtype), _random(rng, gs, dtype)
+    tol = _tol(f, g, dtype)
+    _close(convolve(f, g, mode, "direct"), convolve(f, g, mode, "fft"), tol)
+    _close(correlate(f, g, mode, "direct"), correlate(f, g, mode, "fft"), tol)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (np.int64, np.int64, np.float64),
+        (np.bool_, np.float32, np.float32),
+        (np.float16, np.float16, np.float32),
+        (np.float32, np.complex64, np.complex64),
+        (np.float32, np.float64, np.float64),
+        (np.int32, np.complex64, np.complex128),
+        (np.float64, np.complex64, np.complex128),
+    ],
+)
+@pytest.mark.parametrize("method", METHODS)
+def test_output_dtype_of_mixed_inputs(a, b, expected, method):
+    f = np.array([1, 0, 1], dtype=a)
+    g = np.array([1, 1, 0, 1], dtype=b)
+    assert convolve(f, g, method=method).dtype == expected
+    assert correlate(f, g, method=method).dtype == expected
+
+
+def _mixed_strategy():
+    return st.tuples(
+        shapes(), st.sampled_from(MODES), st.sampled_from(METHODS), st.integers(0, 999)
+    )
+
+
+@SETTINGS
+@given(_mixed_strategy())
+def test_conversion_identities(args):
+    (fs, gs), mode, method, seed = args
+    assume(mode != "valid" or _valid_possible(fs, gs))
+    rng = np.random.default_rng(seed)
+    f, g = _random(rng, fs, np.complex128), _random(rng, gs, np.complex128)
+    tol = _tol(f, g, np.complex128)
+    # f ⋆ g = conj(f(-·)) * g   and   f * g = conj(f(-·)) ⋆ g
+    r = reverse_conj(f)
+    _close(correlate(f, g, mode, method), convolve(r, g, mode, method), tol)
+    _close(convolve(f, g, mode, method), correlate(r, g, mode, method), tol)
+
+
+@SETTINGS
+@given(_mixed_strategy())
+def test_convolution_commutes(args):
+    (fs, gs), mode, method, seed = args
+    # 'same' keeps the second operand's shape: commutes only for equal shapes.
+    assume(mode != "same" or fs == gs)
+    assume(mode != "valid" or _valid_possible(fs, gs))
+    rng = np.random.default_rng(seed)
+    f, g = _random(rng, fs, np.complex128), _random(rng, gs, np.complex128)
+    _close(convolve(f, g, mode, method), convolve(g, f, mode, method), _tol(f, g, 1.0))
+
+
+@SETTINGS
+@given(_mixed_strategy())
+def test_correlation_conjugate_symmetry(args):
+    # (f ⋆ g)[k] = conj((g ⋆ f)[-k]); in 'full' and 'valid' the lag sets match.
+    (fs, gs), mode, method, seed = args
+    assume(mode != "same")
+    assume(mode != "valid" or _valid_possible(fs, gs))
+    rng = np.random.default_rng(seed)
+    f, g = _random(rng, fs, np.complex128), _random(rng, gs, np.complex128)
+    lhs = correlate(f, g, mode, method)
+    rhs = reverse_conj(correlate(g, f, mode, method))
+    _close(lhs, rhs, _tol(f, g, 1.0))
+    if f.ndim == 1:
+        lags_fg = correlation_lags(len(f), len(g), mode)
+        lags_gf = correlation_lags(len(g), len(f), mode)
+        np.testing.assert_array_equal(lags_fg, -lags_gf[::-1])
+
+
+@SETTINGS
+@given(shapes(n_operands=3, max_len=5), st.sampled_from(METHODS), st.integers(0, 999))
+def test_associativity_and_mixed_laws(sh, method, seed):
+    fs, gs, hs = sh
+    rng = np.random.default_rng(seed)
+    f, g, h = (_random(rng, s, np.complex128) for s in (fs, gs, hs))
+    tol = 64 * np.finfo(float).eps * max(
+        np.abs(f).sum() * np.abs(g).sum() * np.abs(h).max(), 1.0
+    )
+
+    def conv(a, b):
+        return convolve(a, b, "full", method)
+
+    def corr(a, b):
+        return correlate(a, b, "full", method)
+
+    _close(conv(conv(f, g), h), conv(f, conv(g, h)), tol)  # (f*g)*h = f*(g*h)
+    _close(conv(corr(f, g), h), corr(f, conv(g, h)), tol)  # (f⋆g)*h = f⋆(g*h)
+    _close(corr(conv(f, g), h), corr(f, corr(g, h)), tol)  # (f*g)⋆h = f⋆(g⋆h)
+
+
+@SETTINGS
+@given(
+    st.integers(1, 8),
+    st.integers(0, 8),
+    st.integers(0, 8),
+    st.sampled_from(MODES),
+    st.sampled_from(METHODS),
+    st.integers(0, 999),
+)
+def test_correlation_lags_locate_an_embedded_template(
+    n_f, before, after, mode, method, seed
+):
+    rng = np.random.default_rng(seed)
+    f = _random(rng, n_f, np.complex128)
+    g = np.concatenate([np.zeros(before), f, np.zeros(after)])
+    lags = correlation_lags(n_f, len(g), mode)
+    out = correlate(f, g, mode, method)
+    assert lags.shape == out.shape
+    assume(before in lags)
+    # Cauchy-Schwarz: the zero-padded template matches itself best at its offset.
+    assert lags[np.argmax(np.abs(out))] == before
+    assert np.isclose(out[lags == before][0], np.vdot(f, f))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_correlation_lags_of_deltas(mode):
+    for n_f in range(1, 7):
+        for n_g in range(1, 7):
+            lags = correlation_lags(n_f, n_g, mode)
+            for q in range(n_f):
+                for p in range(n_g):
+                    f, g = np.eye(n_f)[q], np.eye(n_g)[p]
+                    out = correlate(f, g, mode)
+                    hit = lags == p - q
+                    assert out[hit].tolist() == ([1.0] if hit.any() else [])
+                    assert not out[~hit].any()
+
+
+BAD_CHOICES = ["ful", "FULL", "", " same", None, 3, "Valid"]
+
+
+@pytest.mark.parametrize("bad", BAD_CHOICES)
+@pytest.mark.parametrize("func", [convolve, correlate])
+def test_unknown_mode_and_method(func, bad):
+    with pytest.raises(ValueError) as err:
+        func([1.0, 2.0], [1.0], mode=bad)
+    msg = str(err.value)
+    assert "mode" in msg and repr(bad) in msg
+    assert all(repr(m) in msg for m in MODES)
+    with pytest.raises(ValueError) as err:
+        func([1.0, 2.0], [1.0], method=bad)
+    msg = str(err.value)
+    assert "method" in msg and repr(bad) in msg
+    assert all(repr(m) in msg for m in METHODS)
+    with pytest.raises(ValueError, match="mode"):
+        correlation_lags(2, 3, bad)
+
+
+@pytest.mark.parametrize("func", [convolve, correlate])
+@pytest.mark.parametrize(
+    ("f", "g", "match"),
+    [
+        ([], [1.0], "f must not be empty"),
+        ([1.0], np.zeros((2, 0)), "g must have the same|g must not be empty"),
+        (np.zeros((3, 0)), np.ones((2, 2)), "f must not be empty"),
+        (3.0, [1.0], "f must have at least one dimension"),
+        ([1.0], np.float64(2.0), "g must have at least one dimension"),
+        ([[1.0]], [1.0], "same number of dimensions"),
+        (np.ones((1, 1, 1)), np.ones((1, 1)), r"f.ndim=3 and g.ndim=2"),
+        (np.ones((2, 3)), np.ones((3, 2)), None),  # valid impossible, tested below
+    ],
+)
+def test_bad_shapes(func, f, g, match):
+    if match is None:
+        func(f, g, "full")  # fine in full mode
+        with pytest.raises(ValueError, match=r"mode='valid'.*\(2, 3\).*\(3, 2\)"):
+            func(f, g, "valid")
+        return
+    with pytest.raises(ValueError, match=match):
+        func(f, g)
+
+
+@pytest.mark.parametrize("func", [convolve, correlate])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["a", "b"],
+        np.array([1, 2], dtype=object),
+        np.array(["2020-01-01"], dtype="datetime64[D]"),
+        np.array([1], dtype="timedelta64[s]"),
+        [[1.0, 2.0], [3.0]],
+        [b"x"],
+    ],
+)
+def test_non_numeric_dtypes(func, bad):
+    with pytest.raises(TypeError, match="f must"):
+        func(bad, [1.0])
+    with pytest.raises(TypeError, match="g must"):
+        func([1.0], bad)
+
+
+def test_correlation_lags_bad_lengths():
+    with pytest.raises(ValueError, match=r"f_len.*received 0"):
+        correlation_lags(0, 3)
+    with pytest.raises(ValueError, match=r"g_len.*received -2"):
+        correlation_lags(3, -2)
+    for bad in (2.0, True, "3", None):
+        with pytest.raises(TypeError, match="f_len must be a positive integer"):
+            correlation_lags(bad, 3)
+
+
+def test_package_exposes_exact_lazily():
+    assert convcorr.exact.convolve([1], [2])[0] == 2
