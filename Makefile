@@ -11,7 +11,6 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-ti
 
 # Hash randomisation could reorder printed sets; one seed keeps outputs byte-stable.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test lint unit nbval html-check execute serve lab bench clean

@@ -95,17 +95,29 @@ def _prepare(f, g, mode, method):
 
 
 def _convolve_checked(f, g, mode, method):
-    from .fast import choose_method, fft_convolve_full, oa_convolve_full
+    from .fast import _choose, fft_convolve_full, oa_convolve_full
 
-    dtype = result_dtype(f, g)
+    if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2:
+        dtype = f.dtype  # the common case, without result_type's overhead
+    else:
+        dtype = result_dtype(f, g)
     if method == "auto":
-        method = choose_method(f.shape, g.shape, dtype)
+        method = _choose(f.shape, g.shape, dtype.name)
     if method == "direct":
+        if f.ndim == 1 and (mode != "same" or g.size >= f.size):
+            # numpy.convolve crops 'same' and 'valid' exactly as mode_slices
+            # does when g is the longer operand; skipping the copy matters
+            # for short signals, where the call overhead dominates
+            return np.convolve(
+                f.astype(dtype, copy=False), g.astype(dtype, copy=False), mode
+            )
         full = _direct_full(f, g, dtype)
     elif method == "fft":
         full = fft_convolve_full(f, g, dtype)
-    else:  # 'oa', only ever picked by choose_method
+    else:  # 'oa', only ever picked by the cost model
         full = oa_convolve_full(f, g, dtype)
+    if mode == "full":
+        return full
     return np.ascontiguousarray(full[mode_slices(f.shape, g.shape, mode)])
 
 

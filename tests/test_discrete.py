@@ -1,0 +1,272 @@
+"""Unit tests of convcorr.convolve / correlate / correlation_lags.
+
+Hand-computed small cases first, then SciPy as the reference for every mode
+and method, then every bad input of the fixed API.
+"""
+
+import zlib
+
+import convcorr
+import numpy as np
+import pytest
+import scipy.signal
+from convcorr.discrete import mode_slices
+
+MODES = ("full", "same", "valid")
+METHODS = ("direct", "fft", "auto")
+
+
+# --- hand-computed cases -------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_convolve_by_hand(method):
+    # (f * g)[n] = sum_m f[m] g[n - m] with f = [1, 2], g = [1, 0, -1]:
+    # n=0: 1*1; n=1: 1*0 + 2*1; n=2: 1*(-1) + 2*0; n=3: 2*(-1)
+    out = convcorr.convolve([1, 2], [1, 0, -1], method=method)
+    np.testing.assert_allclose(out, [1, 2, -1, -2], atol=1e-12)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_correlate_by_hand_complex(method):
+    # (f ⋆ g)[k] = sum_m conj(f[m]) g[m + k], lags -1, 0, 1, 2
+    f = np.array([1j, 2])
+    g = np.array([1, 1j, 3])
+    expected = [
+        2 * 1,  # k=-1: conj(f[1]) g[0]
+        -1j * 1 + 2 * 1j,  # k=0: conj(f[0]) g[0] + conj(f[1]) g[1]
+        -1j * 1j + 2 * 3,  # k=1
+        -1j * 3,  # k=2: conj(f[0]) g[2]
+    ]
+    out = convcorr.correlate(f, g, method=method)
+    np.testing.assert_allclose(out, expected, atol=1e-12)
+    np.testing.assert_array_equal(convcorr.correlation_lags(2, 3), [-1, 0, 1, 2])
+
+
+def test_correlate_conjugates_first_argument_only():
+    f = np.array([1j])
+    g = np.array([1j])
+    # With one operand equal to 1, the result shows which operand is conjugated.
+    assert convcorr.correlate(f, g)[0] == pytest.approx(1)
+    assert convcorr.correlate([1.0], g)[0] == pytest.approx(1j)
+    assert convcorr.correlate(f, [1.0])[0] == pytest.approx(-1j)
+
+
+def test_delta_is_identity_and_shift():
+    g = np.arange(1.0, 6.0)
+    np.testing.assert_allclose(convcorr.convolve([1.0], g), g)
+    shifted = convcorr.convolve([0.0, 0.0, 1.0], g)
+    np.testing.assert_allclose(shifted, np.r_[0.0, 0.0, g])
+
+
+def test_2d_by_hand():
+    f = np.array([[1, 2], [3, 4]])
+    g = np.array([[1, 0], [0, 0]])
+    np.testing.assert_allclose(
+        convcorr.convolve(f, g), [[1, 2, 0], [3, 4, 0], [0, 0, 0]]
+    )
+    # correlating with a delta returns the template reversed (lags are negative)
+    np.testing.assert_allclose(
+        convcorr.correlate(f, g), [[4, 3, 0], [2, 1, 0], [0, 0, 0]]
+    )
+
+
+# --- against SciPy, every mode and method -------------------------------------
+
+
+def _pair(rng, f_shape, g_shape, complex_):
+    def draw(shape):
+        x = rng.standard_normal(shape)
+        return x + 1j * rng.standard_normal(shape) if complex_ else x
+
+    return draw(f_shape), draw(g_shape)
+
+
+SHAPES = [
+    ((3,), (8,)),
+    ((8,), (3,)),
+    ((4,), (4,)),
+    ((5,), (4,)),
+    ((2, 3), (5, 4)),
+    ((5, 4), (2, 3)),
+    ((2, 2, 3), (3, 4, 3)),
+]
+
+
+@pytest.mark.parametrize("f_shape,g_shape", SHAPES)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("complex_", [False, True])
+def test_equals_scipy_with_swapped_arguments(f_shape, g_shape, mode, method, complex_):
+    rng = np.random.default_rng(zlib.crc32(repr((f_shape, g_shape, mode)).encode()))
+    f, g = _pair(rng, f_shape, g_shape, complex_)
+    conv = convcorr.convolve(f, g, mode, method)
+    corr = convcorr.correlate(f, g, mode, method)
+    ref_conv = scipy.signal.convolve(g, f, mode, method="direct")
+    ref_corr = scipy.signal.correlate(g, f, mode, method="direct")
+    assert conv.shape == ref_conv.shape
+    assert corr.shape == ref_corr.shape
+    np.testing.assert_allclose(conv, ref_conv, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(corr, ref_corr, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_same_mode_returns_signal_shape(mode):
+    f, g = np.ones((3, 2)), np.ones((6, 5))
+    out = convcorr.convolve(f, g, mode)
+    expected = {"full": (8, 6), "same": (6, 5), "valid": (4, 4)}[mode]
+    assert out.shape == expected
+
+
+@pytest.mark.parametrize(
+    "f_dtype,g_dtype,out_dtype",
+    [
+        (np.float32, np.float32, np.float32),
+        (np.float64, np.float32, np.float64),
+        (np.complex64, np.float32, np.complex64),
+        (np.int64, np.int8, np.float64),
+        (np.bool_, np.float64, np.float64),
+        (np.float16, np.float16, np.float32),
+        (np.complex128, np.int32, np.complex128),
+    ],
+)
+@pytest.mark.parametrize("method", METHODS)
+def test_output_dtype(f_dtype, g_dtype, out_dtype, method):
+    f = np.ones(3, dtype=f_dtype)
+    g = np.ones(5, dtype=g_dtype)
+    assert convcorr.convolve(f, g, method=method).dtype == out_dtype
+    assert convcorr.correlate(f, g, method=method).dtype == out_dtype
+
+
+@pytest.mark.parametrize("f_len,g_len", [(5, 4), (4, 5), (3, 7), (7, 3), (2, 2), (1, 6)])
+@pytest.mark.parametrize("mode", MODES)
+def test_lags_label_the_returned_samples(f_len, g_len, mode):
+    # A delta template at index 0 correlated with a delta signal at index j
+    # peaks at lag j: the lag axis must put the peak there in every mode.
+    for j in range(g_len):
+        f = np.zeros(f_len)
+        f[0] = 1
+        g = np.zeros(g_len)
+        g[j] = 1
+        try:
+            out = convcorr.correlate(f, g, mode)
+        except ValueError:
+            assert mode == "valid"
+            return
+        lags = convcorr.correlation_lags(f_len, g_len, mode)
+        assert lags.shape == out.shape
+        if j in lags:
+            assert lags[np.argmax(out)] == j
+        else:
+            assert np.all(out == 0)
+
+
+def test_lags_full_range():
+    np.testing.assert_array_equal(
+        convcorr.correlation_lags(3, 4), np.arange(-2, 4)
+    )
+
+
+def test_lags_differ_from_scipy_only_where_scipy_is_off():
+    # SciPy's 'same' lags disagree with its own correlate 'same' output for an
+    # odd signal and an even template; convcorr labels its output correctly.
+    ours = convcorr.correlation_lags(4, 5, "same")
+    scipys = scipy.signal.correlation_lags(5, 4, "same")
+    full = np.arange(-3, 5)
+    out = scipy.signal.correlate(np.eye(5)[2], np.eye(4)[0], "same")
+    full_out = scipy.signal.correlate(np.eye(5)[2], np.eye(4)[0], "full")
+    assert ours[np.argmax(out)] == full[np.argmax(full_out)] == 2
+    assert scipys[np.argmax(out)] != 2
+
+
+def test_inputs_are_not_modified():
+    f = np.array([1.0, 2.0, 3.0])
+    g = np.array([1j, 2.0, 0.5])
+    f0, g0 = f.copy(), g.copy()
+    for method in METHODS:
+        convcorr.correlate(f, g, method=method)
+        convcorr.convolve(f, g, method=method)
+    np.testing.assert_array_equal(f, f0)
+    np.testing.assert_array_equal(g, g0)
+
+
+# --- bad input --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_unknown_mode_lists_accepted_values(func):
+    expected = r"mode must be one of 'full', 'same', 'valid'; received 'circular'"
+    with pytest.raises(ValueError, match=expected):
+        func([1, 2], [1, 2], mode="circular")
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_unknown_method_lists_accepted_values(func):
+    expected = r"method must be one of 'auto', 'direct', 'fft'; received 'FFT'"
+    with pytest.raises(ValueError, match=expected):
+        func([1, 2], [1, 2], method="FFT")
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_empty_and_0d_rejected(func):
+    with pytest.raises(ValueError, match=r"f must not be empty; received an array of shape \(0,\)"):
+        func([], [1.0])
+    with pytest.raises(ValueError, match=r"g must have at least one dimension"):
+        func([1.0], 3.0)
+    with pytest.raises(ValueError, match=r"g must not be empty"):
+        func(np.ones((2, 2)), np.ones((2, 0)))
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_mismatched_ndim_rejected(func):
+    with pytest.raises(ValueError, match=r"f.ndim=1 and g.ndim=2"):
+        func([1.0, 2.0], np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+@pytest.mark.parametrize(
+    "bad", [np.array(["a", "b"]), np.array([None, 1.0], dtype=object),
+            np.array(["2020-01-01"], dtype="datetime64[D]")]
+)
+def test_non_numeric_dtype_rejected(func, bad):
+    with pytest.raises(TypeError, match=r"numeric dtype"):
+        func(bad, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"g must have a numeric dtype"):
+        func([1.0, 2.0], bad)
+
+
+def test_ragged_input_is_a_type_error():
+    with pytest.raises(TypeError, match=r"f must be array-like"):
+        convcorr.convolve([[1.0], [1.0, 2.0]], [[1.0]])
+
+
+def test_valid_needs_one_operand_to_cover_the_other():
+    with pytest.raises(ValueError, match=r"mode='valid' needs one operand"):
+        convcorr.convolve(np.ones((2, 5)), np.ones((5, 2)), mode="valid")
+    with pytest.raises(ValueError, match=r"mode='valid'"):
+        mode_slices((2, 5), (5, 2), "valid")
+
+
+@pytest.mark.parametrize(
+    "args,exc,msg",
+    [
+        ((0, 3), ValueError, r"f_len must be a positive integer; received 0"),
+        ((3, -1), ValueError, r"g_len must be a positive integer; received -1"),
+        ((2.5, 3), TypeError, r"f_len must be a positive integer; received float"),
+        ((True, 3), TypeError, r"f_len must be a positive integer; received bool"),
+    ],
+)
+def test_correlation_lags_bad_lengths(args, exc, msg):
+    with pytest.raises(exc, match=msg):
+        convcorr.correlation_lags(*args)
+
+
+def test_correlation_lags_bad_mode():
+    with pytest.raises(ValueError, match=r"received 'middle'"):
+        convcorr.correlation_lags(3, 3, "middle")
+
+
+def test_lazy_submodule_and_unknown_attribute():
+    assert convcorr.discrete.convolve is convcorr.convolve
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = convcorr.nope

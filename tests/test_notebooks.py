@@ -1,0 +1,125 @@
+"""Structural checks of the chapters that nbval cannot make.
+
+nbval passes an unexecuted notebook silently and does not look at the table of
+contents, so these tests fail when a chapter is not committed executed top to
+bottom from a fresh kernel, carries an error, stderr or SVG output, or when
+chapters/ and _toc.yml disagree.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+
+
+def toc_files():
+    """Every `file:` entry of _toc.yml, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return found
+
+
+def toc_notebooks():
+    return sorted(
+        ROOT / f"{entry}.ipynb"
+        for entry in toc_files()
+        if (ROOT / f"{entry}.ipynb").exists()
+    )
+
+
+def test_every_toc_entry_exists():
+    missing = [
+        entry
+        for entry in toc_files()
+        if not any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb"))
+    ]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = {str(ROOT / entry) for entry in toc_files()}
+    orphans = [
+        nb.name
+        for nb in sorted(CHAPTERS.glob("*.ipynb"))
+        if str(nb.with_suffix("")) not in listed
+    ]
+    assert not orphans, f"notebooks missing from _toc.yml: {orphans}"
+
+
+def test_toc_entries_are_unique():
+    entries = toc_files()
+    assert len(entries) == len(set(entries)), "an entry appears twice in _toc.yml"
+
+
+@pytest.fixture(params=toc_notebooks(), ids=lambda p: p.name)
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_executed_top_to_bottom(notebook):
+    path, nb = notebook
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts, f"{path.name} has no code cell: a chapter computes its claims"
+    assert None not in counts, f"{path.name} has unexecuted code cells (make execute)"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name} was not run top to bottom from a fresh kernel: {counts}"
+    )
+
+
+def test_no_error_stderr_or_svg_output(notebook):
+    path, nb = notebook
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            where = f"{path.name}, cell {index}"
+            assert out.output_type != "error", f"{where}: error output"
+            assert out.get("name") != "stderr", f"{where}: stderr output"
+            assert "image/svg+xml" not in out.get("data", {}), f"{where}: SVG output"
+
+
+def test_one_title_and_python3_kernel(notebook):
+    path, nb = notebook
+    assert nb.metadata.kernelspec.name == "python3", path.name
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), (
+        f"{path.name} must open with a markdown cell holding its `# Title`"
+    )
+    h1 = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("# ")
+    ]
+    assert len(h1) == 1, f"{path.name} has {len(h1)} top-level titles: {h1}"
+
+
+def test_assertions_back_the_claims(notebook):
+    # The book proves itself when it runs: a chapter without assertions only
+    # restates formulas.
+    path, nb = notebook
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert code.count("assert") >= 3, f"{path.name} asserts almost nothing"
+
+
+def test_seeded_randomness_only(notebook):
+    path, nb = notebook
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for banned in ("np.random.seed(", "np.random.rand(", "np.random.randn(",
+                   "np.random.random(", "default_rng()"):
+        assert banned not in code, f"{path.name} uses unseeded or legacy {banned}"
