@@ -193,3 +193,18 @@ def test_no_external_urls_in_scripts_or_styles():
                 continue
             offenders.append(f"{page.relative_to(HTML)}: {tag}")
     assert not offenders, "\n".join(offenders[:10])
+
+
+def test_every_chapter_offers_its_notebook_for_download():
+    if not HTML.is_dir():
+        _unavailable("no built book in _build/html: run `make book` first")
+    import re
+
+    chapters = sorted((HTML / "chapters").glob("*.html"))
+    assert chapters, "no chapter pages were built"
+    for page in chapters:
+        links = re.findall(r'href="([^"]+\.ipynb)"', page.read_text(encoding="utf-8"))
+        assert links, f"{page.name}: no .ipynb download link"
+        for link in links:
+            target = (page.parent / link).resolve()
+            assert target.is_file(), f"{page.name}: download link {link} is broken"
