@@ -6,10 +6,11 @@ and method, then every bad input of the fixed API.
 
 import zlib
 
-import convcorr
 import numpy as np
 import pytest
 import scipy.signal
+
+import convcorr
 from convcorr.discrete import mode_slices
 
 MODES = ("full", "same", "valid")
