@@ -95,14 +95,22 @@ def _prepare(f, g, mode, method):
 
 
 def _convolve_checked(f, g, mode, method):
-    from .fast import _choose, fft_convolve_full, oa_convolve_full
+    # convcorr.fast imports this module, so it is imported on the first call
+    # and kept in a module global: a function-level import costs more than
+    # the whole direct sum of a short signal
+    global _fast
+    try:
+        fast = _fast
+    except NameError:
+        from . import fast as _fast
 
+        fast = _fast
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:
         dtype = result_dtype(f, g)
     if method == "auto":
-        method = _choose(f.shape, g.shape, dtype.name)
+        method = fast._choose(f.shape, g.shape, dtype.char)
     if method == "direct":
         if f.ndim == 1 and (mode != "same" or g.size >= f.size):
             # numpy.convolve crops 'same' and 'valid' exactly as mode_slices
@@ -113,9 +121,9 @@ def _convolve_checked(f, g, mode, method):
             )
         full = _direct_full(f, g, dtype)
     elif method == "fft":
-        full = fft_convolve_full(f, g, dtype)
+        full = fast.fft_convolve_full(f, g, dtype)
     else:  # 'oa', only ever picked by the cost model
-        full = oa_convolve_full(f, g, dtype)
+        full = fast.oa_convolve_full(f, g, dtype)
     if mode == "full":
         return full
     return np.ascontiguousarray(full[mode_slices(f.shape, g.shape, mode)])

@@ -1,0 +1,154 @@
+"""Benchmark: convcorr's FFT and auto convolution against SciPy's methods.
+
+Run from the repository root with ``python benchmarks/bench_convolution.py``
+(or ``make bench``); it takes a few minutes. For every signal length ``N`` in
+{64, 256, 1024, 4096, 16384, 65536, 262144}, kernel length ``K`` in
+{3, 16, 128, N}, and both real (float64) and complex (complex128) data, it
+times the full convolution of a length-``K`` kernel with a length-``N``
+signal by
+
+* ``convcorr.convolve(f, g, method="fft")`` and ``method="auto"``;
+* ``scipy.signal.fftconvolve(g, f)``, ``scipy.signal.oaconvolve(g, f)``,
+  ``scipy.signal.convolve(g, f, method="direct")`` and ``method="auto"``.
+
+All six methods of one case are timed round-robin in one process: each runs
+in a batch of calls lasting a few milliseconds, the batches alternate, and
+the median of the batches is reported, so that load from other processes on
+the machine slows every method alike. A direct call whose predicted time
+(by ``convcorr.fast.predict_times``) exceeds about one second is skipped and
+marked ``skip``. Every FFT runs single-threaded (no ``workers=``), in
+convcorr and in SciPy alike.
+
+The last two lines are
+
+* ``fft_vs_fftconvolve_median_ratio``: the median over K = N, N >= 1024 (real
+  and complex) of convcorr fft time / fftconvolve time;
+* ``auto_vs_best_scipy_max_ratio``: the maximum over the whole grid of
+  convcorr auto time / time of the fastest SciPy method of that case.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import convcorr
+import numpy as np
+import scipy
+import scipy.signal as ss
+from convcorr.fast import _choose, predict_times
+
+NS = (64, 256, 1024, 4096, 16384, 65536, 262144)
+KS = (3, 16, 128, "N")
+DTYPES = ("float64", "complex128")
+DIRECT_LIMIT = 1.0  # seconds: skip a direct call predicted to take longer
+BATCH = 1e-3  # seconds per timed batch of calls
+CASE_BUDGET = 3.0  # seconds of timing per case at most
+MIN_REPEATS, MAX_REPEATS = 9, 41
+
+
+def methods(f, g, skip_direct):
+    """The six timed calls of one case, convcorr's first."""
+    calls = {
+        "cc_fft": lambda: convcorr.convolve(f, g, method="fft"),
+        "cc_auto": lambda: convcorr.convolve(f, g, method="auto"),
+        "sp_fftconvolve": lambda: ss.fftconvolve(g, f),
+        "sp_oaconvolve": lambda: ss.oaconvolve(g, f),
+        "sp_direct": lambda: ss.convolve(g, f, method="direct"),
+        "sp_auto": lambda: ss.convolve(g, f, method="auto"),
+    }
+    if skip_direct:
+        del calls["sp_direct"]
+    return calls
+
+
+def round_robin(calls):
+    """Median seconds per call of each call, batches interleaved."""
+    loops, once = {}, {}
+    for name, fn in calls.items():
+        fn()  # warm-up: caches, lazily built plans
+        start = time.perf_counter()
+        fn()
+        once[name] = max(time.perf_counter() - start, 1e-7)
+        loops[name] = max(1, int(BATCH / once[name]))
+    per_round = sum(max(once[n], BATCH) for n in calls)
+    repeats = int(np.clip(CASE_BUDGET / per_round, MIN_REPEATS, MAX_REPEATS))
+    samples = {name: [] for name in calls}
+    order = list(calls)
+    for r in range(repeats):
+        # rotate the order so that no method always runs right after another
+        for name in order[r % len(order) :] + order[: r % len(order)]:
+            fn = calls[name]
+            n = loops[name]
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            samples[name].append((time.perf_counter() - start) / n)
+    return {name: float(np.median(s)) for name, s in samples.items()}
+
+
+def check_equal(f, g):
+    """Both convcorr paths agree with SciPy before anything is timed."""
+    ref = ss.fftconvolve(g, f)
+    scale = np.abs(ref).max()
+    for method in ("fft", "auto"):
+        err = np.abs(convcorr.convolve(f, g, method=method) - ref).max()
+        if err > 1e-9 * scale * np.sqrt(f.size):
+            raise AssertionError(f"convcorr {method} differs from SciPy by {err}")
+
+
+def fmt(t):
+    return "skip" if t is None else f"{t * 1e6:10.1f}"
+
+
+def main():
+    rng = np.random.default_rng(2024)
+    print(
+        f"numpy {np.__version__}, scipy {scipy.__version__}, python "
+        f"{sys.version.split()[0]}; times in microseconds (median)"
+    )
+    header = (
+        f"{'dtype':>10} {'N':>7} {'K':>7} {'cc_fft':>10} {'cc_auto':>10} "
+        f"{'(pick)':>7} {'sp_fft':>10} {'sp_oa':>10} {'sp_direct':>10} "
+        f"{'sp_auto':>10} {'auto/best':>9}"
+    )
+    print(header)
+    fft_ratios, auto_ratios, skipped = [], [], []
+    start = time.perf_counter()
+    for dtype in DTYPES:
+        for n in NS:
+            for k in KS:
+                k = n if k == "N" else k
+                g = rng.standard_normal(n)
+                f = rng.standard_normal(k)
+                if dtype.startswith("complex"):
+                    g = g + 1j * rng.standard_normal(n)
+                    f = f + 1j * rng.standard_normal(k)
+                check_equal(f, g)
+                predicted = predict_times((k,), (n,), dtype)["direct"]
+                skip = predicted > DIRECT_LIMIT
+                if skip:
+                    skipped.append((dtype, n, k, predicted))
+                t = round_robin(methods(f, g, skip))
+                best = min(v for name, v in t.items() if name.startswith("sp_"))
+                ratio = t["cc_auto"] / best
+                auto_ratios.append(ratio)
+                if k == n and n >= 1024:
+                    fft_ratios.append(t["cc_fft"] / t["sp_fftconvolve"])
+                pick = _choose((k,), (n,), np.dtype(dtype).char)
+                print(
+                    f"{dtype:>10} {n:>7} {k:>7} {fmt(t['cc_fft'])} "
+                    f"{fmt(t['cc_auto'])} {pick:>7} {fmt(t['sp_fftconvolve'])} "
+                    f"{fmt(t['sp_oaconvolve'])} {fmt(t.get('sp_direct'))} "
+                    f"{fmt(t['sp_auto'])} {ratio:9.2f}",
+                    flush=True,
+                )
+    for dtype, n, k, p in skipped:
+        print(f"skipped scipy direct for {dtype} N={n} K={k}: predicted {p:.1f} s")
+    print(f"total time {time.perf_counter() - start:.0f} s")
+    print(f"fft_vs_fftconvolve_median_ratio: {np.median(fft_ratios):.3f}")
+    print(f"auto_vs_best_scipy_max_ratio: {max(auto_ratios):.3f}")
+
+
+if __name__ == "__main__":
+    main()
