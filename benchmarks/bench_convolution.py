@@ -32,10 +32,11 @@ from __future__ import annotations
 import sys
 import time
 
-import convcorr
 import numpy as np
 import scipy
 import scipy.signal as ss
+
+import convcorr
 from convcorr.fast import _choose, predict_times
 
 NS = (64, 256, 1024, 4096, 16384, 65536, 262144)

@@ -114,9 +114,7 @@ def test_choose_method_clear_cases(dtype):
 
 def test_choose_method_is_symmetric_in_the_operands():
     for a, b in [((3,), (1000,)), ((128,), (65536,)), ((4096,), (100,))]:
-        assert fast.choose_method(a, b, "float64") == fast.choose_method(
-            b, a, "float64"
-        )
+        assert fast.choose_method(a, b, "float64") == fast.choose_method(b, a, "float64")
 
 
 def test_predict_times_lists_methods_and_is_positive():
