@@ -576,7 +576,7 @@ class SGD:
                 p_dict[name] -= self.lr * g
 
 
-def digits_cnn(kind="correlation", *, channels=(8, 16), rng=None,
+def digits_cnn(kind="correlation", *, channels=(16, 32), rng=None,
                dtype=np.float64):
     """The book's CNN for 8x8 digit images, 10 classes.
 
