@@ -3,10 +3,11 @@
 from fractions import Fraction
 from itertools import product
 
-import convcorr
 import numpy as np
 import pytest
 import sympy
+
+import convcorr
 from convcorr import exact
 
 MODES = ("full", "same", "valid")

@@ -6,13 +6,14 @@ methods. Tolerances scale with ``sum|f| * max|g|``, a bound on every output
 sample's sum of absolute terms, times a multiple of the dtype's epsilon.
 """
 
-import convcorr
 import numpy as np
 import pytest
 import scipy.signal
-from convcorr import convolve, correlate, correlation_lags, reverse_conj
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
+import convcorr
+from convcorr import convolve, correlate, correlation_lags, reverse_conj
 
 MODES = ("full", "same", "valid")
 METHODS = ("direct", "fft", "auto")
