@@ -24,10 +24,11 @@ import statistics
 import time
 
 import numpy as np
-from convcorr import nn
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
+
+from convcorr import nn
 
 try:
     import torch

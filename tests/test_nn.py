@@ -300,3 +300,12 @@ def test_complex_conv2d_matches_pytorch(rng):
     w = rng.standard_normal((3, 2, 2, 2)) + 1j * rng.standard_normal((3, 2, 2, 2))
     theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w)).numpy()
     np.testing.assert_allclose(nn.conv2d(x, w), theirs, atol=1e-12)
+
+
+def test_backward_rejects_a_gradient_of_the_wrong_shape(rng):
+    x, w, b = conv_case(rng, (3, 3))
+    out, cache = nn.conv2d_forward(x, w, b)
+    with pytest.raises(ValueError, match="dout must have the layer output's shape"):
+        nn.conv2d_backward(np.ones(out.shape[1:]), cache)
+    with pytest.raises(ValueError, match="dout must have"):
+        nn.conv2d_backward_naive(np.ones((1, 1, 1, 1)), x, w)

@@ -108,6 +108,17 @@ def _check_conv(x, w, b, kind, stride, padding):
     return x, w, b, stride, padding
 
 
+def _check_dout(dout, shape):
+    """Return ``dout`` as an array, raising unless it has the output's shape."""
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(
+            f"dout must have the layer output's shape {shape}; received "
+            f"shape {dout.shape}"
+        )
+    return dout
+
+
 def _out_hw(in_hw, k_hw, stride, padding):
     """Output size ``(H + 2 p - k) // s + 1`` on each spatial axis."""
     sizes = zip(in_hw, k_hw, stride, padding, strict=True)
@@ -159,6 +170,8 @@ def conv2d_backward_naive(dout, x, w, *, kind="correlation", stride=1, padding=0
     ``dx`` at the same ``(r, col)`` (the chain rule, term by term).
     """
     x, w, _, (sh, sw), (ph, pw) = _check_conv(x, w, None, kind, stride, padding)
+    out_hw = _out_hw(x.shape[2:], w.shape[2:], (sh, sw), (ph, pw))
+    dout = _check_dout(dout, (x.shape[0], w.shape[0], *out_hw))
     xp = _pad(x, (ph, pw))
     kh, kw = w.shape[2:]
     dxp = np.zeros(xp.shape, np.result_type(x, w, dout))
@@ -249,9 +262,11 @@ def conv2d_backward(dout, cache, need_dx=True):
     """Gradients of :func:`conv2d_forward` with respect to ``x``, ``w``, ``b``.
 
     With ``G = dout`` reshaped to ``(N*OH*OW, O)``: ``dw = G.T @ cols``,
-    ``db = sum(G)``, and ``dx = col2im(G @ wmat)``. For a stride-1
-    correlation layer ``dx`` is the full convolution of ``dout`` with ``w``
-    and ``dw`` the valid cross-correlation of ``x`` with ``dout``.
+    ``db = sum(G)``, and ``dx = col2im(G @ wmat)``. For one channel, stride
+    1 and no padding, a correlation layer gets ``dx = convolve(w, dout,
+    'full')`` and ``dw = correlate(dout, x, 'valid')``; a convolution layer
+    ``dx = correlate(w, dout, 'full')`` and ``dw = correlate(x, dout,
+    'valid')`` (:mod:`convcorr` argument order, kernel first).
 
     Returns
     -------
@@ -260,6 +275,7 @@ def conv2d_backward(dout, cache, need_dx=True):
         ``need_dx`` is false (the first layer of a network needs none).
     """
     cols, wmat, x_shape, xp_shape, w_shape, out_hw, stride, padding, kind = cache
+    dout = _check_dout(dout, (x_shape[0], w_shape[0], *out_hw))
     g = dout.transpose(0, 2, 3, 1).reshape(-1, w_shape[0])
     o, c, kh, kw = w_shape
     dw = (g.T @ cols).reshape(o, kh, kw, c).transpose(0, 3, 1, 2).copy()
@@ -322,7 +338,7 @@ def _he(rng, shape, fan_in, dtype):
 
 
 class Conv2D:
-    """Convolution layer with parameters ``w`` (O, C, kh, kw) and ``b`` (O,).
+    """Correlation or convolution layer with parameters ``w`` (O, C, kh, kw) and ``b`` (O,).
 
     He-normal initial weights from ``rng``, zero biases. See :func:`conv2d`
     for the two kinds and the output shape.
