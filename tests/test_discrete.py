@@ -271,3 +271,11 @@ def test_lazy_submodule_and_unknown_attribute():
     assert convcorr.discrete.convolve is convcorr.convolve
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = convcorr.nope
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_byte_order_of_the_result_is_native(method):
+    a = np.array([1.0, 2.0, 3.0], dtype=">f8")
+    out = convcorr.convolve(a, a, method=method)
+    assert out.dtype == np.float64 and out.dtype.isnative
+    np.testing.assert_allclose(out, [1, 4, 10, 12, 9])

@@ -91,9 +91,10 @@ def result_dtype(f, g):
     """Floating dtype in which a convolution of ``f`` and ``g`` is computed.
 
     Single precision stays single, integers and booleans become float64,
-    and any complex operand makes the result complex.
+    any complex operand makes the result complex, and the byte order is the
+    machine's own whatever the inputs' (so every method returns one dtype).
     """
-    dtype = np.result_type(f.dtype, g.dtype)
+    dtype = np.result_type(f.dtype, g.dtype).newbyteorder("=")
     if dtype.kind in "biu":
         return np.dtype(np.float64)
     if dtype == np.float16:

@@ -105,7 +105,7 @@ def _convolve_checked(f, g, mode, method):
         from . import fast as _fast
 
         fast = _fast
-    if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2:
+    if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:
         dtype = result_dtype(f, g)
@@ -170,6 +170,12 @@ def convolve(f, g, mode="full", method="auto"):
         other.
     TypeError
         Non-numeric dtype.
+
+    Notes
+    -----
+    A NaN or infinity in the input spreads differently by method: the direct
+    sum makes only the outputs that use it non-finite, the FFT path makes every
+    output non-finite. ``'auto'`` may pick either, so clean such inputs first.
 
     Examples
     --------
