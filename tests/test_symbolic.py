@@ -250,3 +250,12 @@ def test_evaluate_and_identity_reject_bad_input():
         S.identity_holds(t, t, var=sp.Symbol("q"))
     with pytest.raises(TypeError, match="expr must be a SymPy expression"):
         S.real_line_integral("x", t)
+
+
+def test_kinked_integrands_split_at_the_kink():
+    alpha = sp.Symbol("alpha", positive=True)
+    one_sided = sp.exp(-alpha * t) * sp.Heaviside(t)
+    spectrum = S.fourier_transform(one_sided, t, xi)
+    assert sp.simplify(spectrum - 1 / (alpha + 2 * sp.pi * sp.I * xi)) == 0
+    two_sided = S.fourier_transform(sp.exp(-alpha * sp.Abs(t)), t, xi)
+    assert sp.simplify(two_sided - 2 * alpha / (alpha**2 + 4 * sp.pi**2 * xi**2)) == 0

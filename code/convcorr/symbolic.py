@@ -242,7 +242,7 @@ def derivative(f):
     ``sympy.diff(f(e), t)`` produces (times the chain-rule factor).
     """
     _check_function(f, "f")
-    x = sp.Dummy("xi", real=True)
+    x = sp.Dummy("x", real=True)
     return lambda e: sp.diff(f(x), x).subs(x, e)
 
 
@@ -452,30 +452,39 @@ def _rename(expr, depth=0):
 
 
 def _canonical(expr):
+    # |z|² = z·conj(z), so that an energy integral meets its correlation form
+    expr = expr.replace(
+        lambda e: e.is_Pow and isinstance(e.base, sp.Abs) and e.exp == 2,
+        lambda e: e.base.args[0] * sp.conjugate(e.base.args[0]),
+    )
     return _rename(sp.expand(_linear_form(expr), power_exp=True))
 
 
 def equivalent(a, b):
     """Whether ``a`` and ``b`` are equal as expressions built from integrals.
 
-    Both sides are brought to one normal form: multiple integrals nested,
-    sums split and factors free of the integration variable moved out of
+    Both sides are brought to one normal form: ``|z|²`` written as
+    ``z·conj(z)``, sums split and factors free of the integration variable moved out of
     each integral (linearity), ``conj(∫ h dx) = ∫ conj(h) dx`` for real x and
     limits, exponentials expanded, and every integration variable renamed
     after its nesting depth.  The two normal forms are then compared, first
-    structurally and then with ``simplify(a - b) == 0``.  The normal form
+    structurally, then integral by integral (same limits, integrands with
+    ``simplify(a - b) == 0``).  The normal form
     knows nothing of substitutions or of the order of integration: those are
     separate, explicit moves (:func:`change_variable`, :func:`swap_order`).
     """
     a = _check_expr(a, "a")
     b = _check_expr(b, "b")
-    ca, cb = _canonical(a), _canonical(b)
+    return _same(_canonical(a), _canonical(b))
+
+
+def _same(ca, cb):
     if ca == cb:
         return True
+    if isinstance(ca, sp.Integral) and isinstance(cb, sp.Integral):
+        return ca.limits == cb.limits and _same(ca.function, cb.function)
     diff = sp.expand(ca - cb)
-    if diff == 0:
-        return True
-    return sp.simplify(diff) == 0
+    return diff == 0 or sp.simplify(diff) == 0
 
 
 # ------------------------------------------------------------- derivations
@@ -568,6 +577,27 @@ class Derivation:
         why = why or "swap the order of integration (Fubini)"
         return self._add(produced, target, why, "Fubini swap", display)
 
+    def define(self, target, display, why="definition"):
+        """Name the current expression with a definition, e.g. ``(f * g)(t)``.
+
+        ``target`` is built independently from the definition (with
+        :func:`convolution`, :func:`correlation`, ...) and must be
+        :func:`equivalent` to the current expression; unlike the other moves
+        it may coincide with it, since the step only introduces notation
+        (``display``, required).
+        """
+        if not isinstance(display, str):
+            raise TypeError(
+                f"display must be a LaTeX string; received {type(display).__name__}"
+            )
+        target = _check_expr(target, "target")
+        if not equivalent(self.current, target):
+            raise StepError(
+                f"step '{why}' does not hold: {self.current} is not {display}"
+            )
+        self.steps.append(Step(target, why, "definition", display))
+        return self
+
     def rewrite(self, target, why, display=None):
         """An algebraic step: linearity, conjugation, a definition."""
         return self._add(self.current, target, why, "linearity", display)
@@ -631,16 +661,63 @@ def _gaussian_rule(expr, x):
     return const * sp.sqrt(sp.pi / big_a) * sp.exp(b**2 / (4 * big_a) + c)
 
 
+def _kinks(expr, x):
+    """Points where a Heaviside, Abs or sign of an affine argument in x switches."""
+    points = set()
+    for node in expr.atoms(sp.Heaviside, sp.Abs, sp.sign):
+        arg = node.args[0]
+        if not arg.has(x):
+            continue
+        if not arg.is_polynomial(x) or sp.degree(arg, x) != 1:
+            return None
+        points.add(sp.solve(arg, x)[0])
+    return points
+
+
+def _decay_rule(expr, p):
+    """``∫_0^∞ c·exp(−A p + C) dp = c·exp(C)/A`` for Re A > 0 (None if not of that form)."""
+    if expr == 0:
+        return sp.S.Zero
+    const, rest = expr.as_independent(p, as_Add=False)
+    if not isinstance(rest, sp.exp):
+        return None
+    exponent = sp.expand(rest.args[0])
+    if not exponent.is_polynomial(p) or sp.degree(exponent, p) != 1:
+        return None
+    rate = -exponent.coeff(p, 1)
+    if sp.re(rate).is_positive is not True:
+        return None
+    return const * sp.exp(exponent.coeff(p, 0)) / rate
+
+
+def _split_at(expr, x, point):
+    """``∫_ℝ = ∫_{−∞}^{point} + ∫_{point}^{∞}``, each side as ``∫_0^∞ dp``."""
+    p = sp.Dummy("p", positive=True)
+    total = sp.S.Zero
+    for side in (point - p, point + p):
+        piece = sp.powsimp(expr.subs(x, side), combine="exp")
+        value = _decay_rule(piece, p)
+        if value is None:
+            value = sp.integrate(piece, (p, 0, oo), conds="none")
+        if value.has(sp.Integral):
+            raise StepError(f"SymPy could not integrate {expr} over the real line")
+        total += value
+    return total
+
+
 def real_line_integral(expr, x):
     """``∫_{−∞}^{∞} expr dx`` in closed form.
 
-    Gaussian integrands ``c·exp(quadratic in x)`` with a leading coefficient of
-    negative real part use the completed square directly (SymPy's general
-    algorithm is slow on them and returns a sum of ``erf`` terms that cancel);
-    other integrands go to ``sympy.integrate(..., conds='none')`` after each
-    ``Heaviside`` is rewritten as a ``Piecewise`` (SymPy 1.14 mishandles
-    products of ``Heaviside`` of the integration variable with a symbolic
-    shift).  Sums are integrated term by term.
+    Sums are integrated term by term.  Gaussian integrands
+    ``c·exp(quadratic in x)`` with a leading coefficient of negative real part
+    use the completed square directly (SymPy's general algorithm is slow on
+    them and returns a sum of ``erf`` terms that cancel).  A term whose
+    ``Heaviside``/``Abs``/``sign`` factors all switch at one point ``d`` is
+    split there into two half-line integrals on which they are constant.
+    Anything else goes to ``sympy.integrate(..., conds='none')``, after each
+    ``Heaviside`` is rewritten as a ``Piecewise`` (SymPy 1.14 returns a wrong
+    result for products of ``Heaviside`` of the integration variable with a
+    symbolic shift).
 
     Raises
     ------
@@ -650,11 +727,15 @@ def real_line_integral(expr, x):
     expr = _check_expr(expr, "expr")
     _check_real_symbol(x, "x")
     expr = sp.expand(expr, power_exp=False, mul=True, multinomial=False)
-    if isinstance(expr, sp.Add) and not expr.has(sp.Heaviside, sp.Piecewise):
+    if isinstance(expr, sp.Add):
         return sp.Add(*(real_line_integral(term, x) for term in expr.args))
+    expr = sp.powsimp(sp.factor_terms(expr), combine="exp")
     gauss = _gaussian_rule(expr, x)
     if gauss is not None:
         return gauss
+    points = _kinks(expr, x)
+    if points is not None and len(points) == 1:
+        return _split_at(expr, x, points.pop())
     expr = expr.rewrite(sp.Piecewise) if expr.has(sp.Heaviside) else expr
     value = sp.integrate(expr, (x, -oo, oo), conds="none")
     if value.has(sp.Integral):
@@ -679,7 +760,18 @@ def evaluate(expr):
     while expr.has(sp.Integral):
         innermost = [n for n in _integrals(expr) if not n.function.has(sp.Integral)]
         expr = expr.xreplace({n: compute(n) for n in innermost})
-    return expr
+    return _tidy(expr)
+
+
+def _tidy(expr):
+    """Merge exponentials and factor each exponent: Gaussians read as Gaussians."""
+    if not expr.has(sp.exp):
+        return expr
+    expr = sp.powsimp(sp.expand(expr, power_exp=False), combine="exp")
+    return expr.replace(
+        lambda e: isinstance(e, sp.exp),
+        lambda e: sp.exp(sp.factor(sp.cancel(sp.expand(e.args[0])))),
+    )
 
 
 def fourier_transform(expr, t, xi):
