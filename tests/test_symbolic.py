@@ -259,3 +259,12 @@ def test_kinked_integrands_split_at_the_kink():
     assert sp.simplify(spectrum - 1 / (alpha + 2 * sp.pi * sp.I * xi)) == 0
     two_sided = S.fourier_transform(sp.exp(-alpha * sp.Abs(t)), t, xi)
     assert sp.simplify(two_sided - 2 * alpha / (alpha**2 + 4 * sp.pi**2 * xi**2)) == 0
+
+
+def test_justifications_typeset_math_and_refuse_stray_specials():
+    d = S.Derivation("x", S.convolution(f, g, t), "start at $t$")
+    assert r"\text{start at } t" in d.latex()
+    with pytest.raises(ValueError, match="unbalanced"):
+        d.rewrite(S.convolution(g, f, t), "odd $ sign")
+    with pytest.raises(ValueError, match="special characters"):
+        d.define(S.convolution(f, g, t), "(f*g)(t)", "uses f_1")

@@ -497,7 +497,8 @@ class Step:
     expr : sympy.Expr
         The expression after the step.
     why : str
-        The justification, in words (shown next to the line).
+        The justification, in words (shown next to the line); ``$...$``
+        pieces are typeset as math.
     check : str
         How SymPy confirmed the step (``'definition'``, ``'substitution'``,
         ``'Fubini swap'``, ``'linearity'``, ``'Leibniz rule'``,
@@ -517,7 +518,10 @@ class Step:
 
     def latex(self):
         """LaTeX of the right-hand side of this line."""
-        return self.display if self.display is not None else sp.latex(self.expr)
+        if self.display is not None:
+            return self.display
+        # inline limits keep a chain of nested integrals short enough to read
+        return sp.latex(self.expr).replace(r"\int\limits", r"\int")
 
 
 class Derivation:
@@ -542,6 +546,7 @@ class Derivation:
     def __init__(self, lhs, start, why="definition"):
         if not isinstance(lhs, str):
             raise TypeError(f"lhs must be a LaTeX string; received {type(lhs).__name__}")
+        _tex_text(why)
         self.lhs = lhs
         self.steps = [Step(_check_expr(start, "start"), why, "definition")]
 
@@ -551,6 +556,7 @@ class Derivation:
         return self.steps[-1].expr
 
     def _add(self, produced, target, why, check, display, note=None):
+        _tex_text(why)
         target = _check_expr(target, "target")
         if target == self.current:
             raise ValueError(
@@ -590,6 +596,7 @@ class Derivation:
             raise TypeError(
                 f"display must be a LaTeX string; received {type(display).__name__}"
             )
+        _tex_text(why)
         target = _check_expr(target, "target")
         if not equivalent(self.current, target):
             raise StepError(
@@ -620,7 +627,7 @@ class Derivation:
             head = self.lhs if i == 0 else ""
             note = "" if step.note is None else f"\\quad {step.note}"
             lines.append(
-                f"{head} &= {step.latex()} && \\text{{{_tex_text(step.why)}}}{note}"
+                f"{head} &= {step.latex()} && {_tex_text(step.why)}{note}"
             )
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
@@ -635,10 +642,26 @@ class Derivation:
         return f"Derivation of {self.lhs}: {len(self.steps)} lines, checked by {checks}"
 
 
+_TEXT_SPECIALS = set("\\&%#_{}^~")
+
+
 def _tex_text(words):
-    for ch, rep in (("\\", ""), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"), ("_", r"\_")):
-        words = words.replace(ch, rep)
-    return words
+    """LaTeX for a justification: plain words, with ``$...$`` pieces as math."""
+    pieces = words.split("$")
+    if len(pieces) % 2 == 0:
+        raise ValueError(f"why has an unbalanced '$'; received {words!r}")
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(piece)
+        elif piece:
+            if _TEXT_SPECIALS & set(piece):
+                raise ValueError(
+                    "why must keep LaTeX special characters inside $...$; "
+                    f"received {words!r}"
+                )
+            out.append(f"\\text{{{piece}}}")
+    return " ".join(out)
 
 
 # --------------------------------------------------------------- closed forms
