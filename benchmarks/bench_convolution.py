@@ -11,13 +11,17 @@ signal by
 * ``scipy.signal.fftconvolve(g, f)``, ``scipy.signal.oaconvolve(g, f)``,
   ``scipy.signal.convolve(g, f, method="direct")`` and ``method="auto"``.
 
-All six methods of one case are timed round-robin in one process: each runs
-in a batch of calls lasting a few milliseconds, the batches alternate, and
-the median of the batches is reported, so that load from other processes on
-the machine slows every method alike. A direct call whose predicted time
-(by ``convcorr.fast.predict_times``) exceeds about one second is skipped and
+All six methods of one case are timed round-robin in one process. Each runs
+in batches of calls lasting about two milliseconds; in every round the
+batches of the six run once each, in a fresh random order, and the median
+over the rounds is reported. Times are CPU time of the timing thread
+(``time.thread_time``), so that time slices taken by other processes on a
+shared machine do not count. A direct call whose predicted time (by
+``convcorr.fast.predict_times``) exceeds about one second is skipped and
 marked ``skip``. Every FFT runs single-threaded (no ``workers=``), in
-convcorr and in SciPy alike.
+convcorr and in SciPy alike. glibc is asked to keep freed memory (see
+``keep_freed_memory``) so that page faults of fresh allocations do not add
+order-dependent noise.
 
 The last two lines are
 
@@ -29,6 +33,7 @@ The last two lines are
 
 from __future__ import annotations
 
+import ctypes
 import sys
 import time
 
@@ -43,9 +48,15 @@ NS = (64, 256, 1024, 4096, 16384, 65536, 262144)
 KS = (3, 16, 128, "N")
 DTYPES = ("float64", "complex128")
 DIRECT_LIMIT = 1.0  # seconds: skip a direct call predicted to take longer
-BATCH = 1e-3  # seconds per timed batch of calls
-CASE_BUDGET = 3.0  # seconds of timing per case at most
+BATCH = 2e-3  # seconds per timed batch of calls
+CASE_BUDGET = 2.5  # seconds of timing per case, beyond MIN_REPEATS rounds
 MIN_REPEATS, MAX_REPEATS = 9, 41
+# CPU time of this thread: time slices that other processes take on the shared
+# machine are not counted. Every timed call is single-threaded (no workers=),
+# except that OpenBLAS may thread the dot products of numpy.convolve for
+# kernels above 10000 samples; then SciPy's direct time is under-counted,
+# which can only make convcorr's ratios look worse.
+CLOCK = time.thread_time
 
 
 def methods(f, g, skip_direct):
@@ -63,28 +74,32 @@ def methods(f, g, skip_direct):
     return calls
 
 
-def round_robin(calls):
-    """Median seconds per call of each call, batches interleaved."""
-    loops, once = {}, {}
+def round_robin(calls, rng):
+    """Median seconds per call of each call, batches interleaved.
+
+    Every round runs one batch of each call in a fresh random order: a call
+    that always ran right after the same other one could inherit its warm
+    caches (or pay for its cold ones) every time. Rounds continue until the
+    case has used ``CASE_BUDGET`` seconds, at least ``MIN_REPEATS`` rounds.
+    """
+    loops = {}
     for name, fn in calls.items():
         fn()  # warm-up: caches, lazily built plans
         start = time.perf_counter()
         fn()
-        once[name] = max(time.perf_counter() - start, 1e-7)
-        loops[name] = max(1, int(BATCH / once[name]))
-    per_round = sum(max(once[n], BATCH) for n in calls)
-    repeats = int(np.clip(CASE_BUDGET / per_round, MIN_REPEATS, MAX_REPEATS))
+        loops[name] = max(1, int(BATCH / max(time.perf_counter() - start, 1e-7)))
     samples = {name: [] for name in calls}
-    order = list(calls)
-    for r in range(repeats):
-        # rotate the order so that no method always runs right after another
-        for name in order[r % len(order) :] + order[: r % len(order)]:
-            fn = calls[name]
-            n = loops[name]
-            start = time.perf_counter()
+    names = list(calls)
+    begin = time.perf_counter()
+    for r in range(MAX_REPEATS):
+        if r >= MIN_REPEATS and time.perf_counter() - begin > CASE_BUDGET:
+            break
+        for i in rng.permutation(len(names)):
+            fn, n = calls[names[i]], loops[names[i]]
+            start = CLOCK()
             for _ in range(n):
                 fn()
-            samples[name].append((time.perf_counter() - start) / n)
+            samples[names[i]].append((CLOCK() - start) / n)
     return {name: float(np.median(s)) for name, s in samples.items()}
 
 
@@ -102,11 +117,31 @@ def fmt(t):
     return "skip" if t is None else f"{t * 1e6:10.1f}"
 
 
+def keep_freed_memory():
+    """Ask glibc to keep freed blocks instead of returning them to the OS.
+
+    Otherwise every large output array is a fresh ``mmap`` whose pages fault
+    in on first touch, and whether a call pays for that depends on what the
+    previous call freed: with round-robin timing this adds up to 50% noise to
+    millisecond calls. The setting applies to every method alike. Returns
+    whether it took effect (it needs glibc).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        ok = libc.mallopt(m_mmap_threshold, 2**30) == 1
+        return ok and libc.mallopt(m_trim_threshold, 2**31 - 1) == 1
+    except OSError:
+        return False
+
+
 def main():
+    kept = keep_freed_memory()
     rng = np.random.default_rng(2024)
     print(
         f"numpy {np.__version__}, scipy {scipy.__version__}, python "
-        f"{sys.version.split()[0]}; times in microseconds (median)"
+        f"{sys.version.split()[0]}; glibc keeps freed memory: {kept}; "
+        "times: median thread CPU time in microseconds"
     )
     header = (
         f"{'dtype':>10} {'N':>7} {'K':>7} {'cc_fft':>10} {'cc_auto':>10} "
@@ -130,7 +165,7 @@ def main():
                 skip = predicted > DIRECT_LIMIT
                 if skip:
                     skipped.append((dtype, n, k, predicted))
-                t = round_robin(methods(f, g, skip))
+                t = round_robin(methods(f, g, skip), rng)
                 best = min(v for name, v in t.items() if name.startswith("sp_"))
                 ratio = t["cc_auto"] / best
                 auto_ratios.append(ratio)
