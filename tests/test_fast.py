@@ -95,6 +95,17 @@ def test_oa_is_used_and_exact_for_long_signal_short_kernel():
     assert np.allclose(out, scipy.signal.fftconvolve(g, f), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("path", [fast.fft_convolve_full, fast.oa_convolve_full])
+def test_mixed_precision_is_computed_in_the_result_dtype(path):
+    rng = np.random.default_rng(6)
+    f = rng.standard_normal(40).astype(np.float32)
+    g = rng.standard_normal(20000)
+    out = path(f, g, np.dtype("float64"))
+    ref = np.convolve(f.astype(np.float64), g)
+    assert out.dtype == np.float64
+    assert np.max(np.abs(out - ref)) < 1e-12 * np.max(np.abs(ref))
+
+
 def test_integer_input_gives_float64_and_exact_values():
     f = np.array([1, 2, 3])
     g = np.arange(1000)

@@ -51,9 +51,11 @@ _OA_LENGTHS = tuple(
 #:   ``t = c0 + c1 B Lb log2 Lb + c2 (B Lb + L)``; the blocks are short
 #:   enough to stay in the cache.
 #:
-#: Fitted by :func:`calibrate` (non-negative least squares on relative
-#: error, medians of interleaved repeats) on 2 shared cores, numpy 2.4,
-#: scipy 1.17; regenerate with ``calibrate(repeats=7)`` and paste the result.
+#: Fitted by :func:`calibrate` (non-negative least squares on the relative
+#: error; the fastest of 21 interleaved repeats of each case in
+#: :data:`CALIBRATION_CASES`) on the book's build machine: 2 shared cores of
+#: an Intel Xeon (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded
+#: FFTs. Regenerate with ``calibrate(repeats=21)[0]`` and paste the result.
 COST_CONSTANTS = {
     "float32": {
         "direct1": (1.14e-06, 9.47e-10, 8.74e-09, 3.99e-11),
@@ -115,6 +117,9 @@ def fft_convolve_full(f, g, dtype):
         Shape ``f.shape + g.shape - 1`` on every axis, dtype ``dtype``.
     """
     dtype = np.dtype(dtype)
+    # a float32 operand would otherwise make an in-place product single precision
+    f = f.astype(dtype, copy=False)
+    g = g.astype(dtype, copy=False)
     shape = full_shape(f.shape, g.shape)
     real = dtype.kind == "f"
     fast = _fast_shape(shape, real)
@@ -269,6 +274,8 @@ def oa_convolve_full(f, g, dtype):
         Shape ``f.shape + g.shape - 1`` on every axis, dtype ``dtype``.
     """
     dtype = np.dtype(dtype)
+    f = f.astype(dtype, copy=False)
+    g = g.astype(dtype, copy=False)
     small, large = (f, g) if f.size <= g.size else (g, f)
     shape = full_shape(f.shape, g.shape)
     if f.ndim == 1 and oa_block_length(large.size, small.size) is not None:
