@@ -238,8 +238,9 @@ def reflect_conj(f):
 def derivative(f):
     """The derivative ``f'`` as a callable, in the form SymPy's ``diff`` uses.
 
-    ``derivative(f)(e)`` is ``Subs(Derivative(f(ξ), ξ), ξ, e)``, which is what
-    ``sympy.diff(f(e), t)`` produces (times the chain-rule factor).
+    ``derivative(f)(e)`` is ``Subs(Derivative(f(x), x), x, e)`` (or
+    ``Derivative(f(e), e)`` when ``e`` is a symbol), the form in which
+    ``sympy.diff(f(e), t)`` reports ``f'(e)`` before the chain-rule factor.
     """
     _check_function(f, "f")
     x = sp.Dummy("x", real=True)
