@@ -254,13 +254,6 @@ def _integrals(expr):
     return [n for n in sp.preorder_traversal(expr) if isinstance(n, sp.Integral)]
 
 
-def _peel(integral):
-    """Split ``∫…∫ h`` into (the integrand of the outermost integral, its limit)."""
-    *inner, outer = integral.limits
-    body = sp.Integral(integral.function, *inner) if inner else integral.function
-    return body, outer
-
-
 def _over_real_line(limit):
     return tuple(limit[1:]) == (-oo, oo)
 
