@@ -49,7 +49,7 @@ KS = (3, 16, 128, "N")
 DTYPES = ("float64", "complex128")
 DIRECT_LIMIT = 1.0  # seconds: skip a direct call predicted to take longer
 BATCH = 2e-3  # seconds per timed batch of calls
-CASE_BUDGET = 2.5  # seconds of timing per case, beyond MIN_REPEATS rounds
+CASE_BUDGET = 2.0  # seconds of timing per case, beyond MIN_REPEATS rounds
 MIN_REPEATS, MAX_REPEATS = 9, 41
 # CPU time of this thread: time slices that other processes take on the shared
 # machine are not counted. Every timed call is single-threaded (no workers=),
@@ -59,28 +59,33 @@ MIN_REPEATS, MAX_REPEATS = 9, 41
 CLOCK = time.thread_time
 
 
-def methods(f, g, skip_direct):
-    """The six timed calls of one case, convcorr's first."""
+def methods(data, skip_direct):
+    """The six timed calls of one case, reading the operands from ``data``."""
     calls = {
-        "cc_fft": lambda: convcorr.convolve(f, g, method="fft"),
-        "cc_auto": lambda: convcorr.convolve(f, g, method="auto"),
-        "sp_fftconvolve": lambda: ss.fftconvolve(g, f),
-        "sp_oaconvolve": lambda: ss.oaconvolve(g, f),
-        "sp_direct": lambda: ss.convolve(g, f, method="direct"),
-        "sp_auto": lambda: ss.convolve(g, f, method="auto"),
+        "cc_fft": lambda: convcorr.convolve(data["f"], data["g"], method="fft"),
+        "cc_auto": lambda: convcorr.convolve(data["f"], data["g"], method="auto"),
+        "sp_fftconvolve": lambda: ss.fftconvolve(data["g"], data["f"]),
+        "sp_oaconvolve": lambda: ss.oaconvolve(data["g"], data["f"]),
+        "sp_direct": lambda: ss.convolve(data["g"], data["f"], method="direct"),
+        "sp_auto": lambda: ss.convolve(data["g"], data["f"], method="auto"),
     }
     if skip_direct:
         del calls["sp_direct"]
     return calls
 
 
-def round_robin(calls, rng):
+def round_robin(calls, data, rng):
     """Median seconds per call of each call, batches interleaved.
 
     Every round runs one batch of each call in a fresh random order: a call
     that always ran right after the same other one could inherit its warm
-    caches (or pay for its cold ones) every time. Rounds continue until the
-    case has used ``CASE_BUDGET`` seconds, at least ``MIN_REPEATS`` rounds.
+    caches (or pay for its cold ones) every time. Every round also moves the
+    operands to freshly allocated copies behind a spacer of random size: how
+    the addresses of input and output arrays fall relative to each other
+    (cache-set and 4 KiB aliasing) changes the speed of memory-bound calls by
+    tens of percent, and would otherwise be fixed for the whole case. Rounds
+    continue until the case has used ``CASE_BUDGET`` seconds, at least
+    ``MIN_REPEATS`` rounds.
     """
     loops = {}
     for name, fn in calls.items():
@@ -94,12 +99,15 @@ def round_robin(calls, rng):
     for r in range(MAX_REPEATS):
         if r >= MIN_REPEATS and time.perf_counter() - begin > CASE_BUDGET:
             break
+        spacer = np.empty(int(rng.integers(1, 8192)), dtype=np.uint8)
+        data["f"], data["g"] = data["f"].copy(), data["g"].copy()
         for i in rng.permutation(len(names)):
             fn, n = calls[names[i]], loops[names[i]]
             start = CLOCK()
             for _ in range(n):
                 fn()
             samples[names[i]].append((CLOCK() - start) / n)
+        del spacer
     return {name: float(np.median(s)) for name, s in samples.items()}
 
 
@@ -165,7 +173,8 @@ def main():
                 skip = predicted > DIRECT_LIMIT
                 if skip:
                     skipped.append((dtype, n, k, predicted))
-                t = round_robin(methods(f, g, skip), rng)
+                data = {"f": f, "g": g}
+                t = round_robin(methods(data, skip), data, rng)
                 best = min(v for name, v in t.items() if name.startswith("sp_"))
                 ratio = t["cc_auto"] / best
                 auto_ratios.append(ratio)
