@@ -18,10 +18,11 @@ over the rounds is reported. Times are CPU time of the timing thread
 (``time.thread_time``), so that time slices taken by other processes on a
 shared machine do not count. A direct call whose predicted time (by
 ``convcorr.fast.predict_times``) exceeds about one second is skipped and
-marked ``skip``. Every FFT runs single-threaded (no ``workers=``), in
-convcorr and in SciPy alike. glibc is asked to keep freed memory (see
-``keep_freed_memory``) so that page faults of fresh allocations do not add
-order-dependent noise.
+marked ``skip``. Everything runs single-threaded: the FFTs without
+``workers=``, in convcorr and in SciPy alike, and BLAS (used by
+``numpy.convolve``) limited to one thread with ``threadpoolctl``. glibc is
+asked to keep freed memory (see ``keep_freed_memory``) so that page faults of
+fresh allocations do not add order-dependent noise.
 
 The last two lines are
 
@@ -40,6 +41,7 @@ import time
 import numpy as np
 import scipy
 import scipy.signal as ss
+from threadpoolctl import threadpool_limits
 
 import convcorr
 from convcorr.fast import _choose, predict_times
@@ -52,10 +54,8 @@ BATCH = 2e-3  # seconds per timed batch of calls
 CASE_BUDGET = 2.0  # seconds of timing per case, beyond MIN_REPEATS rounds
 MIN_REPEATS, MAX_REPEATS = 9, 41
 # CPU time of this thread: time slices that other processes take on the shared
-# machine are not counted. Every timed call is single-threaded (no workers=),
-# except that OpenBLAS may thread the dot products of numpy.convolve for
-# kernels above 10000 samples; then SciPy's direct time is under-counted,
-# which can only make convcorr's ratios look worse.
+# machine are not counted. Every timed call is single-threaded: no workers= for
+# the FFTs, and BLAS limited to one thread (see the end of the file).
 CLOCK = time.thread_time
 
 
@@ -196,4 +196,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # One BLAS thread: OpenBLAS would otherwise thread the dot products of
+    # numpy.convolve for long kernels, and on a loaded machine its spinning
+    # threads make a 0.6 s direct sum take minutes; every method then runs on
+    # one core, which is also what thread CPU time measures exactly.
+    with threadpool_limits(limits=1, user_api="blas"):
+        main()
