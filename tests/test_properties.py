@@ -292,3 +292,44 @@ def test_correlation_lags_bad_lengths():
 
 def test_package_exposes_exact_lazily():
     assert convcorr.exact.convolve([1], [2])[0] == 2
+
+
+def _as(reference, dtype):
+    # the references are computed in complex128; real inputs give a real result
+    return (reference if np.dtype(dtype).kind == "c" else reference.real).astype(dtype)
+
+
+# --- overlap-add: only `auto` reaches it, and only for long signals with short kernels ---------
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    st.integers(1, 3),
+    st.sampled_from(DTYPES),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_overlap_add_equals_direct(ndim, dtype, kernel_first, seed):
+    rng = np.random.default_rng(seed)
+    signal_len = {1: int(rng.integers(300, 5000)), 2: int(rng.integers(40, 120)), 3: 24}[ndim]
+    kernel_len = int(rng.integers(1, {1: 64, 2: 9, 3: 4}[ndim] + 1))
+    kernel = _random(rng, (kernel_len,) * ndim, dtype)
+    signal = _random(rng, (signal_len,) * ndim, dtype)
+    f, g = (kernel, signal) if kernel_first else (signal, kernel)
+    out = convcorr.fast.oa_convolve_full(f, g, np.dtype(dtype))
+    reference = scipy.signal.convolve(g.astype(np.complex128), f.astype(np.complex128),
+                                      method="direct")
+    assert out.dtype == dtype
+    _close(out, _as(reference, dtype), _tol(f, g, dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mode", MODES)
+def test_auto_picks_overlap_add_for_long_signals_and_stays_exact(dtype, mode):
+    rng = np.random.default_rng(7)
+    f, g = _random(rng, (128,), dtype), _random(rng, (65536,), dtype)
+    assert convcorr.fast.choose_method(f.shape, g.shape, np.dtype(dtype)) == "oa"
+    for func, ref in ((convolve, scipy.signal.convolve), (correlate, scipy.signal.correlate)):
+        out = func(f, g, mode, "auto")
+        expected = ref(g.astype(np.complex128), f.astype(np.complex128), mode, method="fft")
+        _close(out, _as(expected, dtype), _tol(f, g, dtype, factor=256))
