@@ -268,3 +268,11 @@ def test_justifications_typeset_math_and_refuse_stray_specials():
         d.rewrite(S.convolution(g, f, t), "odd $ sign")
     with pytest.raises(ValueError, match="special characters"):
         d.define(S.convolution(f, g, t), "(f*g)(t)", "uses f_1")
+
+
+def test_gaussian_rule_with_a_polynomial_factor():
+    x = sp.Symbol("x", real=True)
+    expr = (2 * x**2 - sp.I * x + 3) * sp.exp(-(x**2) + x / 2)
+    ours = complex(S.real_line_integral(expr, x).evalf())
+    quad = complex(sp.Integral(expr, (x, -oo, oo)).evalf())
+    assert abs(ours - quad) < 1e-12

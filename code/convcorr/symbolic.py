@@ -660,14 +660,26 @@ def _tex_text(words):
 
 # --------------------------------------------------------------- closed forms
 def _gaussian_rule(expr, x):
-    """``∫ c·exp(−A x² + B x + C) dx = c·sqrt(π/A)·exp(B²/(4A) + C)``, Re A > 0."""
+    """``∫ c·xᵏ·exp(−A x² + B x + C) dx`` for Re A > 0 (None if not of that form).
+
+    For k = 0 this is ``c·sqrt(π/A)·exp(B²/(4A) + C)``; a power ``xᵏ`` is the
+    k-th derivative of that with respect to B.
+    """
     const, rest = sp.powsimp(sp.expand(expr), combine="exp").as_independent(
         x, as_Add=False
     )
-    rest = sp.powsimp(rest, combine="exp")
-    if not isinstance(rest, sp.exp):
+    power, gauss = sp.S.One, sp.S.One
+    for factor in sp.Mul.make_args(sp.powsimp(rest, combine="exp")):
+        if isinstance(factor, sp.exp):
+            gauss = gauss * factor
+        else:
+            power = power * factor
+    gauss = sp.powsimp(gauss, combine="exp")
+    if not isinstance(gauss, sp.exp) or not (power == 1 or power.is_polynomial(x)):
         return None
-    exponent = sp.expand(rest.args[0])
+    if sp.Poly(power, x).length() != 1:  # a single monomial x**k
+        return None
+    exponent = sp.expand(gauss.args[0])
     if not exponent.is_polynomial(x) or sp.degree(exponent, x) != 2:
         return None
     poly = sp.Poly(exponent, x)
@@ -675,7 +687,11 @@ def _gaussian_rule(expr, x):
     if sp.re(big_a).is_positive is not True:
         return None
     b, c = poly.coeff_monomial(x), poly.coeff_monomial(1)
-    return const * sp.sqrt(sp.pi / big_a) * sp.exp(b**2 / (4 * big_a) + c)
+    k = sp.degree(power, x)
+    lin = sp.Dummy("B")
+    base = sp.sqrt(sp.pi / big_a) * sp.exp(lin**2 / (4 * big_a) + c)
+    scale = sp.Poly(power, x).LC()
+    return const * scale * sp.diff(base, lin, k).subs(lin, b)
 
 
 def _kinks(expr, x):
