@@ -66,6 +66,11 @@ def as_signal(x, name):
             f"{name} must have a numeric dtype (bool, integer, float or "
             f"complex); received dtype {arr.dtype}"
         )
+    return check_not_scalar_or_empty(arr, name)
+
+
+def check_not_scalar_or_empty(arr, name):
+    """Return ``arr`` unless it is 0-d or has a zero-length axis (``ValueError``)."""
     if arr.ndim == 0:
         raise ValueError(
             f"{name} must have at least one dimension; received a 0-d array"

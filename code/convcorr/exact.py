@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 import sympy
 
-from ._checks import check_mode, check_same_ndim
+from ._checks import check_mode, check_not_scalar_or_empty, check_same_ndim
 from .discrete import full_shape, mode_slices
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
@@ -56,15 +56,7 @@ def as_exact(x, name):
     ValueError
         If the array is 0-d or empty.
     """
-    arr = np.asarray(x, dtype=object)
-    if arr.ndim == 0:
-        raise ValueError(
-            f"{name} must have at least one dimension; received a 0-d array"
-        )
-    if arr.size == 0:
-        raise ValueError(
-            f"{name} must not be empty; received an array of shape {arr.shape}"
-        )
+    arr = check_not_scalar_or_empty(np.asarray(x, dtype=object), name)
     out = np.empty(arr.shape, dtype=object)
     for idx in np.ndindex(arr.shape):
         out[idx] = _exact_entry(arr[idx], name)
