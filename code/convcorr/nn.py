@@ -378,13 +378,13 @@ class ReLU:
         self.params = {}
 
     def forward(self, x):
-        """Return ``(max(x, 0), mask)``."""
-        mask = x > 0
-        return x * mask, mask
+        """Return ``(max(x, 0), max(x, 0))``: the output is its own cache."""
+        out = np.maximum(x, 0)
+        return out, out
 
     def backward(self, dout, cache):
-        """Return ``(dout * mask, {})``."""
-        return dout * cache, {}
+        """Return ``(dout * (out > 0), {})``."""
+        return dout * (cache > 0), {}
 
 
 class MaxPool2D:
