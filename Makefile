@@ -56,8 +56,11 @@ serve:
 	@test -f _build/html/index.html || { echo "no _build/html yet: run make book"; exit 1; }
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
 
+# Jupyter refuses to start as root (containers, CI machines) unless told to.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=chapters
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=chapters $(LAB_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_convolution.py
