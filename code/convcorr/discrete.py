@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import fast
 from ._checks import (
     as_signal,
     check_length,
@@ -23,45 +24,16 @@ from ._checks import (
     check_same_ndim,
     result_dtype,
 )
+from ._shapes import full_shape, mode_slices
 
-
-def full_shape(f_shape, g_shape):
-    """Shape of the ``'full'`` output: ``len(f) + len(g) - 1`` on every axis."""
-    return tuple(a + b - 1 for a, b in zip(f_shape, g_shape))
-
-
-def mode_slices(f_shape, g_shape, mode):
-    """Slices that cut the ``'full'`` output down to ``mode``.
-
-    ``'same'`` keeps ``g_shape`` centred in the full output (start index
-    ``(full - len(g)) // 2``, as SciPy's ``_centered``); ``'valid'`` keeps
-    the ``|len(g) - len(f)| + 1`` outputs whose sums need no zero padding.
-
-    Raises
-    ------
-    ValueError
-        In ``'valid'`` mode, when neither operand is at least as large as
-        the other along every axis (no output would be free of padding).
-    """
-    check_mode(mode)
-    full = full_shape(f_shape, g_shape)
-    if mode == "full":
-        return tuple(slice(0, n) for n in full)
-    if mode == "same":
-        return tuple(
-            slice((n - b) // 2, (n - b) // 2 + b) for n, b in zip(full, g_shape)
-        )
-    f_covers = all(a >= b for a, b in zip(f_shape, g_shape))
-    g_covers = all(b >= a for a, b in zip(f_shape, g_shape))
-    if not (f_covers or g_covers):
-        raise ValueError(
-            "mode='valid' needs one operand at least as large as the other "
-            f"along every axis; received f.shape={tuple(f_shape)} and "
-            f"g.shape={tuple(g_shape)}"
-        )
-    return tuple(
-        slice(min(a, b) - 1, max(a, b)) for a, b in zip(f_shape, g_shape)
-    )
+__all__ = [
+    "convolve",
+    "correlate",
+    "correlation_lags",
+    "full_shape",
+    "mode_slices",
+    "reverse_conj",
+]
 
 
 def _direct_full(f, g, dtype):
@@ -95,16 +67,6 @@ def _prepare(f, g, mode, method):
 
 
 def _convolve_checked(f, g, mode, method):
-    # convcorr.fast imports this module, so it is imported on the first call
-    # and kept in a module global: a function-level import costs more than
-    # the whole direct sum of a short signal
-    global _fast
-    try:
-        fast = _fast
-    except NameError:
-        from . import fast as _fast
-
-        fast = _fast
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:

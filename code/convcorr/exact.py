@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 
 from ._checks import check_mode, check_not_scalar_or_empty, check_same_ndim
-from .discrete import full_shape, mode_slices
+from ._shapes import full_shape, mode_slices
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 

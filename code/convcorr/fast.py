@@ -26,7 +26,7 @@ import numpy as np
 import scipy.fft as sfft
 
 from ._checks import check_choice, check_length
-from .discrete import full_shape
+from ._shapes import full_shape
 
 #: Candidate block FFT lengths for overlap-add: 5-smooth, so fast for
 #: ``scipy.fft``, and dense enough that the block fits the kernel well.
