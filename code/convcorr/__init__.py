@@ -23,11 +23,11 @@ __all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
 __version__ = "0.1.0"
 
 _SUBMODULES = {
+    "book",
     "discrete",
     "exact",
     "fast",
     "nn",
-    "plotting",
     "similarity",
     "symbolic",
 }

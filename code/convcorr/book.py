@@ -1,0 +1,143 @@
+"""Small helpers the chapters share: random arrays, errors, tables, rotations, figure style.
+
+These exist so that no chapter defines a function another chapter defines. They are
+teaching conveniences, not part of the mathematics: the operations live in
+:mod:`convcorr.discrete` and friends.
+"""
+
+import html
+import re
+
+import numpy as np
+
+__all__ = ["crandn", "html_table", "rel_err", "rot180", "use_book_style"]
+
+
+def crandn(rng, *shape):
+    """Standard complex normal array, ``rng.standard_normal(shape) + 1j * (another draw)``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The chapter's seeded generator (the real part is drawn first, then the imaginary).
+    *shape : int
+        The array shape, as separate integers.
+
+    Returns
+    -------
+    numpy.ndarray of complex128, of shape ``shape``.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            "rng must be a numpy.random.Generator (np.random.default_rng(seed)); "
+            f"got {type(rng).__name__}"
+        )
+    return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+
+def rel_err(a, b):
+    """Largest absolute difference relative to the largest magnitude of the reference ``b``.
+
+    ``max|a - b| / max|b|``; the shapes must agree exactly (no broadcasting), and ``b`` must
+    not be all zero.
+    """
+    a = np.asarray(a)
+    b = np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
+    scale = np.max(np.abs(b)) if b.size else 0.0
+    if not scale > 0:
+        raise ValueError(
+            "b, the reference, must have a non-zero entry; got an all-zero or empty array"
+        )
+    return float(np.max(np.abs(a - b)) / scale)
+
+
+def _cell(text):
+    # `code` becomes <code>, $math$ becomes \(math\) for MathJax; everything else is escaped.
+    parts = re.split(r"(\$[^$]+\$|`[^`]+`)", str(text))
+    out = []
+    for part in parts:
+        if part.startswith("$") and part.endswith("$") and len(part) > 1:
+            out.append(r"\(" + html.escape(part[1:-1], quote=False) + r"\)")
+        elif part.startswith("`") and part.endswith("`") and len(part) > 1:
+            out.append("<code>" + html.escape(part[1:-1], quote=False) + "</code>")
+        else:
+            out.append(html.escape(part, quote=False))
+    return "".join(out)
+
+
+def html_table(header, rows, *, caption=None):
+    """An HTML table styled by the book's stylesheet, with inline code and math.
+
+    Cells are strings: ```code``` becomes ``<code>``, ``$x$`` becomes MathJax inline math,
+    the rest is escaped. The table sits in a ``div.cc-table-wrap`` that scrolls sideways on
+    its own on narrow screens, and carries the ``mathjax_process`` class so that MathJax
+    typesets it inside a notebook output.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column titles (``n`` of them).
+    rows : sequence of sequences of str
+        Each row has exactly ``n`` cells.
+    caption : str, optional
+        A caption above the table (same markup rules as the cells).
+
+    Returns
+    -------
+    str
+        The HTML; pass it to ``IPython.display.HTML``.
+    """
+    header = [str(h) for h in header]
+    rows = [list(r) for r in rows]
+    for i, r in enumerate(rows):
+        if len(r) != len(header):
+            raise ValueError(f"rows[{i}] has {len(r)} cells; the header has {len(header)}")
+    head = "".join(f"<th>{_cell(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in r) + "</tr>" for r in rows)
+    cap = f"<caption>{_cell(caption)}</caption>" if caption else ""
+    return (
+        '<div class="cc-table-wrap mathjax_process" tabindex="0">'
+        f'<table class="cc-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def rot180(a):
+    """Point reflection of the last two axes, ``a[..., ::-1, ::-1]`` (a 180° rotation).
+
+    This is the finite-array form of ``k[-i, -j]``; it is not the anti-diagonal reflection
+    (that is ``rot180(a)`` transposed), and the two agree only for symmetric kernels.
+    """
+    a = np.asarray(a)
+    if a.ndim < 2:
+        raise ValueError(f"a must have at least 2 dimensions; got ndim={a.ndim}")
+    return a[..., ::-1, ::-1]
+
+
+def use_book_style():
+    """Figure defaults for the book: PNG at twice the displayed size, readable fonts.
+
+    Figures are drawn at 100 dpi and saved as 'retina' PNGs (200 dpi, displayed at half
+    their pixel size), so they stay sharp on high-density screens. Fonts are at least 10 pt
+    at the displayed size when a figure is at most 7.5 in wide (the text column).
+    """
+    import matplotlib as mpl
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 200,
+            "font.size": 11,
+            "axes.titlesize": 11,
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 10,
+            "legend.framealpha": 0.9,
+            "figure.constrained_layout.use": True,
+        }
+    )

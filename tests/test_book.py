@@ -1,0 +1,45 @@
+"""The chapter helpers in convcorr.book: each against a hand-computed value or its definition."""
+
+import numpy as np
+import pytest
+
+from convcorr import book
+
+
+def test_crandn_is_real_then_imaginary_draws():
+    a = book.crandn(np.random.default_rng(3), 2, 3)
+    ref = np.random.default_rng(3)
+    re_, im_ = ref.standard_normal((2, 3)), ref.standard_normal((2, 3))
+    assert a.shape == (2, 3) and np.array_equal(a, re_ + 1j * im_)
+
+
+def test_crandn_rejects_a_seed():
+    with pytest.raises(TypeError, match="rng"):
+        book.crandn(0, 3)
+
+
+def test_rel_err_hand_value_and_shape_check():
+    assert book.rel_err(np.array([1.0, 2.5]), np.array([1.0, 2.0])) == 0.25
+    with pytest.raises(ValueError, match="same shape"):
+        book.rel_err(np.zeros(2), np.ones((2, 1)))
+    with pytest.raises(ValueError, match="non-zero"):
+        book.rel_err(np.zeros(2), np.zeros(2))
+
+
+def test_html_table_escapes_and_marks_code_and_math():
+    out = book.html_table(["a", "b"], [["`x<y`", "$f \\star g$"]], caption="c & d")
+    assert "<code>x&lt;y</code>" in out
+    assert r"\(f \star g\)" in out
+    assert "<caption>c &amp; d</caption>" in out
+    assert 'class="cc-table"' in out and "mathjax_process" in out
+    with pytest.raises(ValueError, match=r"rows\[0\]"):
+        book.html_table(["a", "b"], [["only one"]])
+
+
+def test_rot180_is_point_reflection_not_transpose():
+    k = np.arange(9).reshape(3, 3)
+    r = book.rot180(k)
+    assert r[0, 0] == 8 and r[2, 0] == 2 and r[0, 2] == 6
+    assert not np.array_equal(r, k[::-1, ::-1].T)
+    with pytest.raises(ValueError, match="2 dimensions"):
+        book.rot180(np.arange(3))
