@@ -8,29 +8,115 @@ at index ``D`` of ``g`` gives a peak at lag ``k = D``.
 * :func:`normalized_correlate`: ``f ⋆ g`` divided by ``||f|| ||g||``, bounded
   by 1 in magnitude (Cauchy–Schwarz);
 * :func:`match_template`: zero-mean normalised cross-correlation per window
-  (the correlation coefficient of the template and each window), computed
-  with running sums as in Lewis (1995);
-* :func:`estimate_delay`: the lag of the correlation peak, optionally with
-  the PHAT weighting of the generalized cross-correlation (Knapp and Carter,
-  1976);
+  (the correlation coefficient of the template and each window), every
+  score computed from its own window only, so that no other part of the
+  image can spoil it;
+* :func:`gcc` and :func:`gcc_phat`: the generalized cross-correlation of
+  Knapp and Carter (1976), unweighted or with the phase transform (PHAT);
+* :func:`estimate_delay`: the lag of the correlation peak, plain or PHAT;
 * :func:`linear_chirp`: a test signal whose autocorrelation has one sharp
   peak.
+
+Every function refuses non-finite input (``ValueError``): one NaN would
+otherwise spread through the FFT to every score, or be skipped by ``argmax``.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import scipy.fft as sfft
 
-from ._checks import as_signal, check_choice, check_length, check_same_ndim
 from .discrete import correlate, correlation_lags
 
+# Deviations of a window from its mean below this many ulps of its largest
+# value are what rounding the mean leaves of a constant window.
+_FLAT_ULPS = 8
+# Elements per block of windows in match_template (bounds the temporaries).
+_BLOCK = 1 << 21
 
-def _pair(f, g):
-    f = as_signal(f, "f")
-    g = as_signal(g, "g")
-    check_same_ndim(f, g)
+
+def _array(x, name):
+    """``x`` as a non-empty, finite, numeric array of at least one dimension."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(f"{name} must not be a masked array; pass x.filled(value) instead")
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
+        raise TypeError(
+            f"{name} must be array-like with a numeric dtype; received "
+            f"{type(x).__name__} that NumPy cannot convert ({exc})"
+        ) from None
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{name} must have a numeric dtype (bool, integer, float or complex); "
+            f"received dtype {arr.dtype}"
+        )
+    if arr.ndim == 0 or arr.size == 0:
+        raise ValueError(
+            f"{name} must have at least one dimension and one element; "
+            f"received an array of shape {arr.shape}"
+        )
+    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite; received {bad} NaN or infinite value(s)")
+    return arr
+
+
+def _pair(f, g, names=("f", "g")):
+    f = _array(f, names[0])
+    g = _array(g, names[1])
+    if f.ndim != g.ndim:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of dimensions; "
+            f"received {names[0]}.ndim={f.ndim} and {names[1]}.ndim={g.ndim}"
+        )
     return f, g
+
+
+def _choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        listing = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {listing}; received {value!r}")
+    return value
+
+
+def _work_dtype(*arrays):
+    """At least double precision: float16 and float32 sums lose too much."""
+    return np.result_type(*arrays, np.float64)
+
+
+def _out_dtype(*arrays):
+    """The dtype :func:`convcorr.correlate` returns for these operands."""
+    dtype = np.result_type(*arrays).newbyteorder("=")
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
+def _unit_scale(x):
+    """``x`` times the power of two that brings ``max|x|`` into ``[0.5, 1)``, and the exponent.
+
+    Multiplying by a power of two is exact (away from subnormals), so quotients
+    of scaled quantities equal those of the originals, and squares and
+    products of the scaled values neither overflow nor underflow.
+    """
+    top = float(np.max(np.abs(x)))
+    if top == 0.0:
+        return x, 0
+    exponent = int(np.frexp(top)[1])
+    return _ldexp(x, -exponent), exponent
+
+
+def _ldexp(x, exponent):
+    """``x * 2**exponent``, exact, for real or complex ``x``."""
+    if not np.iscomplexobj(x):
+        return np.ldexp(x, exponent)
+    out = np.empty_like(x)
+    out.real = np.ldexp(x.real, exponent)
+    out.imag = np.ldexp(x.imag, exponent)
+    return out
 
 
 def normalized_correlate(f, g, mode="full", method="auto"):
@@ -41,60 +127,85 @@ def normalized_correlate(f, g, mode="full", method="auto"):
 
     By the Cauchy–Schwarz inequality ``|rho[k]| <= 1`` for every lag, with
     equality only where ``g`` restricted to the overlap is a multiple of the
-    shifted ``f`` and carries all of ``g``'s energy. For ``f = g`` the value
-    at lag 0 is exactly 1.
+    shifted ``f`` and carries all of ``g``'s energy.
+
+    Both operands are first scaled by powers of two to a largest magnitude in
+    ``[0.5, 1)`` (exact, and the factors cancel in the quotient), so inputs of
+    any magnitude from about 1e-300 to 1e300 give the same ``rho``; the sums
+    run in at least double precision and the result is rounded to the dtype
+    :func:`convcorr.correlate` returns. Rounding can push ``|rho|`` an ulp or
+    two past 1 at a perfect match; such values are scaled back to magnitude 1.
+    When ``g`` equals ``f`` elementwise, ``rho`` at lag 0 is ``<f, f> / ||f||^2
+    = 1`` by definition and is returned as exactly 1 (a quotient of two
+    roundings of the same energy would be off by an ulp).
 
     Parameters
     ----------
     f, g : array_like
-        Template and signal, same ``ndim``, not identically zero.
+        Template and signal, same ``ndim``, finite, not identically zero.
     mode : {'full', 'same', 'valid'}, optional
         As in :func:`convcorr.correlate`; ``'full'`` has
-        ``len(f) + len(g) - 1`` lags ``-(len(f) - 1) .. len(g) - 1``.
+        ``len(f) + len(g) - 1`` lags ``-(len(f) - 1) .. len(g) - 1`` per axis.
     method : {'auto', 'direct', 'fft'}, optional
         As in :func:`convcorr.correlate`.
 
     Returns
     -------
     numpy.ndarray
-        Same shape as ``correlate(f, g, mode)``, magnitudes in ``[0, 1]``.
+        Same shape and dtype as ``correlate(f, g, mode)``, magnitudes in ``[0, 1]``.
 
     Raises
     ------
     ValueError
-        If ``f`` or ``g`` is identically zero, or for the errors of
-        :func:`convcorr.correlate`.
+        If ``f`` or ``g`` is identically zero or not finite, or for the errors
+        of :func:`convcorr.correlate`.
+    TypeError
+        Non-numeric or masked input.
     """
     f, g = _pair(f, g)
-    norms = []
+    out_dtype = _out_dtype(f, g)
+    work = _work_dtype(f, g)
+    scaled = []
     for x, name in ((f, "f"), (g, "g")):
-        norm = float(np.linalg.norm(x.ravel()))
-        if norm == 0.0:
+        x = x.astype(work, copy=False)
+        if not np.any(x):
             raise ValueError(f"{name} must not be identically zero; received all zeros")
-        norms.append(norm)
-    rho = correlate(f, g, mode, method) / (norms[0] * norms[1])
-    # rounding can push |rho| a few ulps past 1 at a perfect match
+        scaled.append(_unit_scale(x)[0])
+    fs, gs = scaled
+    energies = [float(np.vdot(x, x).real) for x in scaled]
+    # sqrt(Ef * Eg), not sqrt(Ef) sqrt(Eg): for f = g it is exactly Ef
+    rho = correlate(fs, gs, mode, method) / np.sqrt(energies[0] * energies[1])
     mag = np.abs(rho)
-    return np.where(mag > 1, rho / np.maximum(mag, 1), rho)
+    rho = np.where(mag > 1, rho / np.maximum(mag, 1), rho)
+    if f.shape == g.shape and np.array_equal(f, g):
+        zero = tuple(
+            int(np.flatnonzero(correlation_lags(n, n, mode) == 0)[0]) for n in f.shape
+        )
+        rho[zero] = 1
+    return rho.astype(out_dtype, copy=False)
 
 
-def _window_sums(x, shape):
-    """Sums of ``x`` over every window of ``shape`` that fits inside ``x``.
+def _window_stats(windows, nd):
+    """Scaled deviations, their energy and the flat mask of each window.
 
-    One cumulative sum per axis (a summed-area table) gives each window sum
-    as a difference of two entries per axis: ``O(x.size)`` work whatever the
-    window size.
+    ``windows`` has the window axes last (``nd`` of them). Each window is
+    divided by its own largest magnitude first, so no floor or rounding
+    level depends on anything outside the window.
     """
-    for axis, w in enumerate(shape):
-        c = np.cumsum(x, axis=axis)
-        zero = np.zeros_like(np.take(c, [0], axis=axis))
-        c = np.concatenate([zero, c], axis=axis)
-        n = c.shape[axis]
-        x = np.take(c, range(w, n), axis=axis) - np.take(c, range(n - w), axis=axis)
-    return x
+    axes = tuple(range(-nd, 0))
+    top = np.max(np.abs(windows), axis=axes, keepdims=True)
+    w = windows / np.where(top > 0, top, 1)
+    mean = np.mean(w, axis=axes, keepdims=True)
+    mean = mean + np.mean(w - mean, axis=axes, keepdims=True)
+    dev = w - mean
+    energy = np.sum((dev * np.conj(dev)).real, axis=axes)
+    size = int(np.prod(windows.shape[-nd:]))
+    eps = np.finfo(dev.real.dtype).eps
+    flat = energy <= size * (_FLAT_ULPS * eps) ** 2
+    return dev, energy, flat
 
 
-def match_template(template, image, method="auto"):
+def match_template(template, image):
     """Zero-mean normalised cross-correlation of a template with each window.
 
     For every placement ``k`` of the template ``t`` (``M`` samples) fully
@@ -102,61 +213,94 @@ def match_template(template, image, method="auto"):
     each axis), with ``w_k`` the window ``x[k : k + M]``:
 
     .. math:: \\gamma[k] = \\frac{\\sum_m \\overline{(t[m] - \\bar t)}\\,
-              (x[m + k] - \\bar w_k)}{\\lVert t - \\bar t \\rVert\\,
+              (w_k[m] - \\bar w_k)}{\\lVert t - \\bar t \\rVert\\,
               \\lVert w_k - \\bar w_k \\rVert}
 
     the correlation coefficient of the template and the window, so
     ``|gamma[k]| <= 1`` and ``gamma[k] = 1`` exactly where the window is
     ``a t + b`` with ``a > 0``: the score ignores the window's brightness
-    (offset) and contrast (gain). The numerator is ``(t - mean t) ⋆ x`` in
-    ``'valid'`` mode (the window mean drops out because the centred template
-    sums to zero); the window energies come from running sums (Lewis, 1995).
-    Windows of zero variance, where the coefficient is undefined, get 0.
+    (offset) and contrast (gain).
+
+    Each score is computed from its own window only, as the definition reads:
+    the window is divided by its largest magnitude, its mean is taken in two
+    passes (the second removes the first one's rounding error), and the
+    deviations give both the numerator and the window's energy. The score is
+    therefore the same for ``a x + b`` as for ``x`` at any magnitude, as far
+    as the floating-point values of ``a x + b`` still hold the texture of
+    ``x``; the running sums of Lewis (1995) would cost ``O(pixels)`` instead
+    of ``O(pixels * M)`` but lose the texture of a window on a large offset
+    (their rounding error scales with the whole image).
+
+    Flat windows: a window whose deviations from its mean have energy at most
+    ``M (8 eps)^2`` relative to its largest magnitude squared (what rounding
+    leaves of a constant window) has no defined coefficient and scores 0.
 
     Parameters
     ----------
     template : array_like
-        1-D or N-D template, not constant, no larger than ``image`` along
-        any axis.
+        1-D or N-D template, finite, not constant (same flatness rule as a
+        window), no larger than ``image`` along any axis.
     image : array_like
-        Signal or image, same ``ndim``.
-    method : {'auto', 'direct', 'fft'}, optional
-        Method of the correlation in the numerator.
+        Signal or image, same ``ndim``, finite.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``image.shape - template.shape + 1``; real for real inputs.
+        Shape ``image.shape - template.shape + 1``; float64 for real input
+        (longdouble for longdouble input), complex for complex input.
 
     Raises
     ------
     ValueError
-        Constant template, template larger than the image on some axis, or
-        the errors of :func:`convcorr.correlate`.
+        Constant template, template larger than the image on some axis,
+        non-finite values, different ``ndim``, empty or 0-d input.
+    TypeError
+        Non-numeric or masked input.
     """
-    t, x = _pair(template, image)
-    names = ("template", "image")
+    t, x = _pair(template, image, ("template", "image"))
     if any(a > b for a, b in zip(t.shape, x.shape)):
         raise ValueError(
-            f"{names[0]} must be no larger than {names[1]} along every axis; "
+            "template must be no larger than image along every axis; "
             f"received shapes {t.shape} and {x.shape}"
         )
-    t = t - t.mean()
-    t_energy = float(np.sum(np.abs(t) ** 2))
-    if t_energy == 0.0:
-        raise ValueError("template must not be constant; received a constant array")
-    x = x.astype(np.result_type(x.dtype, np.float64), copy=False)
-    num = correlate(t, x, "valid", method)
-    count = t.size
-    sums = _window_sums(x, t.shape)
-    energy = _window_sums(np.abs(x) ** 2, t.shape) - np.abs(sums) ** 2 / count
-    # variance below the rounding level of the running sums counts as zero
-    floor = 1e-10 * max(float(np.max(np.abs(x)) ** 2) * count, np.finfo(float).tiny)
-    ok = energy > floor
-    gamma = np.zeros(num.shape, dtype=num.dtype)
-    gamma[ok] = num[ok] / np.sqrt(energy[ok] * t_energy)
+    work = _work_dtype(t, x)
+    nd = t.ndim
+    tdev, tenergy, tflat = _window_stats(t.astype(work)[np.newaxis], nd)
+    if tflat[0]:
+        raise ValueError(
+            "template must not be constant; received an array whose deviations from "
+            "its mean are at the rounding level of its values"
+        )
+    tconj = np.conj(tdev[0])
+    # scaling by a power of two first keeps the window arithmetic from overflowing
+    x = _unit_scale(x.astype(work, copy=False))[0]
+    windows = np.lib.stride_tricks.sliding_window_view(x, t.shape)
+    out_shape = windows.shape[:nd]
+    gamma = np.zeros(out_shape, dtype=np.result_type(work, tconj))
+    rows = max(1, _BLOCK // max(1, windows[:1].size))
+    for start in range(0, out_shape[0], rows):
+        block = windows[start : start + rows]
+        dev, energy, flat = _window_stats(block, nd)
+        num = np.tensordot(dev, tconj, axes=nd)
+        den = np.sqrt(np.where(flat, 1, energy) * tenergy[0])
+        gamma[start : start + rows] = np.where(flat, 0, num / den)
+    if not np.iscomplexobj(gamma):
+        return np.clip(gamma, -1, 1)
     mag = np.abs(gamma)
     return np.where(mag > 1, gamma / np.maximum(mag, 1), gamma)
+
+
+def _delay_pair(reference, received):
+    r, x = _pair(reference, received, ("reference", "received"))
+    if r.ndim != 1:
+        raise ValueError(f"reference and received must be 1-D; received ndim={r.ndim}")
+    for arr, name in ((r, "reference"), (x, "received")):
+        if not np.any(arr):
+            raise ValueError(
+                f"{name} is all zeros: its correlation with anything is zero at every "
+                "lag, so no delay can be estimated"
+            )
+    return r, x
 
 
 def estimate_delay(reference, received, weighting="none", method="auto"):
@@ -166,17 +310,16 @@ def estimate_delay(reference, received, weighting="none", method="auto"):
     ``(reference ⋆ received)[k]`` peaks at ``k = D``. Returns the lag of the
     largest ``|(reference ⋆ received)[k]|`` over all ``'full'`` lags
     ``-(len(reference) - 1) .. len(received) - 1``, read off
-    :func:`convcorr.correlation_lags`.
+    :func:`convcorr.correlation_lags` (the first such lag if several tie).
 
     Parameters
     ----------
     reference, received : array_like
-        1-D signals, any lengths.
+        1-D finite signals, any lengths, neither all zeros.
     weighting : {'none', 'phat'}, optional
-        ``'none'``: the plain cross-correlation. ``'phat'``: the generalized
-        cross-correlation with the phase transform of Knapp and Carter
-        (1976): the cross-spectrum ``conj(R) X`` is divided by its magnitude
-        before the inverse DFT, which whitens it and sharpens the peak.
+        ``'none'``: the plain cross-correlation :func:`convcorr.correlate`.
+        ``'phat'``: the generalized cross-correlation with the phase
+        transform, :func:`gcc_phat`.
     method : {'auto', 'direct', 'fft'}, optional
         Method of the plain correlation (``'phat'`` always uses the FFT).
 
@@ -188,58 +331,109 @@ def estimate_delay(reference, received, weighting="none", method="auto"):
     Raises
     ------
     ValueError
-        Inputs that are not 1-D, unknown ``weighting``, or the errors of
-        :func:`convcorr.correlate`.
+        Inputs that are not 1-D, not finite or all zeros (a zero signal has a
+        zero correlation at every lag: there is no peak and no delay), a
+        cross-spectrum that vanishes at every frequency under ``'phat'``, an
+        unknown ``weighting``, or the errors of :func:`convcorr.correlate`.
     """
-    r, x = _pair(reference, received)
-    if r.ndim != 1:
-        raise ValueError(f"reference and received must be 1-D; received ndim={r.ndim}")
-    check_choice(weighting, "weighting", ("none", "phat"))
+    r, x = _delay_pair(reference, received)
+    _choice(weighting, "weighting", ("none", "phat"))
     if weighting == "none":
-        score = np.abs(correlate(r, x, "full", method))
+        # scaled by powers of two so that 1e200-sized signals do not overflow
+        work = _work_dtype(r, x)
+        r_s, x_s = _unit_scale(r.astype(work))[0], _unit_scale(x.astype(work))[0]
+        score = np.abs(correlate(r_s, x_s, "full", method))
     else:
-        score = np.abs(gcc_phat(r, x))
+        score = np.abs(gcc(r, x, "phat"))
     lags = correlation_lags(r.size, x.size, "full")
     return int(lags[int(np.argmax(score))])
 
 
-def gcc_phat(reference, received):
-    """Generalized cross-correlation with the phase transform (PHAT).
+def gcc(reference, received, weighting="phat"):
+    """Generalized cross-correlation, unweighted or with the phase transform.
 
-    .. math:: c[k] = \\mathrm{DFT}^{-1}\\left[\\frac{\\overline{R}\\, X}
-              {|\\overline{R}\\, X|}\\right][k]
+    .. math:: c[k] = \\mathrm{DFT}^{-1}\\big[\\,W\\, \\overline{R}\\, X\\,\\big][k],
+              \\qquad W = 1 \\ (\\text{'none'}), \\quad
+              W = 1 / |\\overline{R}\\, X| \\ (\\text{'phat'})
 
     with ``R`` and ``X`` the DFTs of ``reference`` and ``received``
     zero-padded to at least ``len(reference) + len(received) - 1`` samples
-    (no wrap-around), and frequencies where the cross-spectrum vanishes left
-    at zero. Without the division this is exactly
-    ``correlate(reference, received, 'full')`` (the correlation theorem).
+    (no wrap-around). Unweighted, this is the plain correlation
+    ``correlate(reference, received, 'full')`` computed through the DFT (the
+    correlation theorem). PHAT divides the cross-spectrum by its magnitude so
+    that every frequency counts equally (Knapp and Carter, 1976); bins whose
+    magnitude is at the rounding level of the largest one (below
+    ``n eps max|R X|``) carry no phase information and are left at zero.
 
     Parameters
     ----------
     reference, received : array_like
-        1-D signals.
+        1-D finite signals, neither all zeros.
+    weighting : {'phat', 'none'}, optional
+        The weight ``W`` above.
 
     Returns
     -------
     numpy.ndarray
         ``len(reference) + len(received) - 1`` values at the lags of
-        ``correlation_lags(len(reference), len(received))``.
+        ``correlation_lags(len(reference), len(received))``; real for real
+        input.
+
+    Raises
+    ------
+    ValueError
+        Inputs that are not 1-D, not finite, or all zeros (under PHAT the
+        weight ``1 / |R X|`` would be undefined everywhere), a cross-spectrum
+        at the rounding level everywhere, or an unknown ``weighting``.
     """
-    r, x = _pair(reference, received)
-    if r.ndim != 1:
-        raise ValueError(f"reference and received must be 1-D; received ndim={r.ndim}")
-    full = r.size + x.size - 1
-    n = sfft.next_fast_len(full)
+    r, x = _delay_pair(reference, received)
+    _choice(weighting, "weighting", ("none", "phat"))
+    work = _work_dtype(r, x)
+    (r, er), (x, ex) = _unit_scale(r.astype(work)), _unit_scale(x.astype(work))
+    n = sfft.next_fast_len(r.size + x.size - 1)
     cross = np.conj(sfft.fft(r, n)) * sfft.fft(x, n)
-    mag = np.abs(cross)
-    cross = np.divide(cross, mag, out=np.zeros_like(cross), where=mag > 0)
+    if weighting == "phat":
+        mag = np.abs(cross)
+        keep = mag > n * np.finfo(mag.dtype).eps * np.max(mag)
+        if not np.any(keep):
+            raise ValueError(
+                "the cross-spectrum of reference and received is zero at every "
+                "frequency; PHAT has no phase to keep"
+            )
+        cross = np.divide(cross, mag, out=np.zeros_like(cross), where=keep)
     c = sfft.ifft(cross)
     # lag k sits at index k mod n; reorder to -(len(r) - 1) .. len(x) - 1
     c = np.concatenate([c[n - (r.size - 1) :], c[: x.size]])
+    if weighting == "none":
+        c = _ldexp(c, er + ex)
     if np.isrealobj(r) and np.isrealobj(x):
         c = c.real
     return c
+
+
+def gcc_phat(reference, received):
+    """Generalized cross-correlation with the phase transform: ``gcc(reference, received, 'phat')``.
+
+    .. math:: c[k] = \\mathrm{DFT}^{-1}\\left[\\frac{\\overline{R}\\, X}
+              {|\\overline{R}\\, X|}\\right][k]
+
+    See :func:`gcc` for the padding, the lags and the bins left at zero.
+    A pure delay ``received[n] = reference[n - D]`` gives a unit impulse at
+    lag ``D``. Errors as :func:`gcc`.
+    """
+    return gcc(reference, received, "phat")
+
+
+def _real_number(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{name} must be a real number (int or float); received "
+            f"{type(value).__name__} {value!r}"
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; received {value!r}")
+    return value
 
 
 def linear_chirp(n, f0, f1, sample_rate=1.0, analytic=False):
@@ -257,10 +451,10 @@ def linear_chirp(n, f0, f1, sample_rate=1.0, analytic=False):
     n : int
         Number of samples, positive.
     f0, f1 : float
-        Start and end frequency, in cycles per unit of time, finite and
-        within ``[0, sample_rate / 2]`` (no aliasing).
+        Start and end frequency, in cycles per unit of time: real scalars,
+        finite, within ``[0, sample_rate / 2]`` (no aliasing).
     sample_rate : float, optional
-        Samples per unit of time, positive.
+        Samples per unit of time, a positive finite real scalar.
     analytic : bool, optional
         Return the complex analytic chirp instead of the cosine.
 
@@ -268,24 +462,42 @@ def linear_chirp(n, f0, f1, sample_rate=1.0, analytic=False):
     -------
     numpy.ndarray
         ``n`` samples, float64 (or complex128 if ``analytic``).
+
+    Raises
+    ------
+    TypeError
+        ``n`` not an integer; ``f0``, ``f1`` or ``sample_rate`` not a real
+        scalar (strings, complex numbers, arrays); ``analytic`` not a bool.
+    ValueError
+        ``n < 1``; a frequency outside ``[0, sample_rate / 2]``; a
+        non-positive or non-finite ``sample_rate``.
     """
-    n = check_length(n, "n")
-    if not np.isfinite(sample_rate) or sample_rate <= 0:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be a positive integer; received {type(n).__name__} {n!r}")
+    if n < 1:
+        raise ValueError(f"n must be a positive integer; received {n}")
+    sample_rate = _real_number(sample_rate, "sample_rate")
+    if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive; received {sample_rate!r}")
+    f0 = _real_number(f0, "f0")
+    f1 = _real_number(f1, "f1")
     for value, name in ((f0, "f0"), (f1, "f1")):
-        if not np.isfinite(value) or not 0 <= value <= sample_rate / 2:
+        if not 0 <= value <= sample_rate / 2:
             raise ValueError(
                 f"{name} must lie in [0, sample_rate / 2] = [0, {sample_rate / 2}]; "
                 f"received {value!r}"
             )
-    t = np.arange(n) / sample_rate
-    duration = n / sample_rate
+    if not isinstance(analytic, (bool, np.bool_)):
+        raise TypeError(f"analytic must be a bool; received {type(analytic).__name__}")
+    t = np.arange(int(n)) / sample_rate
+    duration = int(n) / sample_rate
     phase = 2 * np.pi * (f0 * t + (f1 - f0) / (2 * duration) * t**2)
     return np.exp(1j * phase) if analytic else np.cos(phase)
 
 
 __all__ = [
     "estimate_delay",
+    "gcc",
     "gcc_phat",
     "linear_chirp",
     "match_template",
