@@ -123,3 +123,33 @@ def test_seeded_randomness_only(notebook):
     for banned in ("np.random.seed(", "np.random.rand(", "np.random.randn(",
                    "np.random.random(", "default_rng()"):
         assert banned not in code, f"{path.name} uses unseeded or legacy {banned}"
+
+
+def _defined_functions(nb):
+    """Names of the top-level functions a notebook defines (by parsing its code cells)."""
+    import ast
+
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        # IPython magics are not Python: drop them before parsing
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+    return names
+
+
+def test_no_function_is_defined_in_two_chapters():
+    # A helper two chapters need belongs in convcorr (convcorr.book for teaching helpers),
+    # where it is tested once; copies drift apart and a duplicate-code scan of .py cannot see
+    # into notebooks.
+    owners = {}
+    for path in toc_notebooks():
+        for name in _defined_functions(nbformat.read(path, as_version=4)):
+            owners.setdefault(name, []).append(path.name)
+    shared = {name: files for name, files in owners.items() if len(files) > 1}
+    assert not shared, f"functions defined in more than one chapter: {shared}"
