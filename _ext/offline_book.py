@@ -1,10 +1,33 @@
-"""Sphinx extension that keeps the built book self-contained and quiet.
+"""Sphinx extension that keeps the built book self-contained, quiet and true to its config.
 
-Jupyter Book 1 always loads sphinx-thebe, which adds an inline script naming a
-CDN URL, twice (a console error: ``THEBE_JS_URL`` declared twice). The book
-offers no live kernels (it must read offline), so the thebe assets are dropped.
-pydata-sphinx-theme also logs an error when no default colour mode is set.
+- Jupyter Book 1 always loads sphinx-thebe, which adds an inline script naming a CDN URL,
+  twice (a console error: ``THEBE_JS_URL`` declared twice). The book offers no live kernels
+  (it must read offline), so the thebe assets are dropped.
+- pydata-sphinx-theme logs an error when no default colour mode is set, and sphinx-book-theme
+  rejects the ``default_mode`` option; the template variable is set to ``"auto"`` so that the
+  reader's system preference (``prefers-color-scheme``) chooses light or dark.
+- Jupyter Book 1 does not pass ``html.use_fullscreen_button`` of ``_config.yml`` on to the
+  theme, so the button showed although the config turns it off; the value is copied here.
 """
+
+from pathlib import Path
+
+import yaml
+
+
+def _html_config(srcdir):
+    path = Path(srcdir) / "_config.yml"
+    if not path.is_file():
+        return {}
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("html") or {}
+
+
+def _pass_fullscreen_option(app, config):
+    html = _html_config(app.srcdir)
+    if "use_fullscreen_button" in html:
+        options = dict(config.html_theme_options or {})
+        options["use_fullscreen_button"] = bool(html["use_fullscreen_button"])
+        config.html_theme_options = options
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree):
@@ -14,14 +37,13 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
             "THEBE" not in body
         )
 
-    # sphinx-book-theme rejects the `default_mode` theme option, so set the
-    # template variable that pydata-sphinx-theme reads.
-    context["default_mode"] = context.get("default_mode") or "light"
+    context["default_mode"] = context.get("default_mode") or "auto"
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [asset for asset in context[key] if keep(asset)]
 
 
 def setup(app):
+    app.connect("config-inited", _pass_fullscreen_option)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
