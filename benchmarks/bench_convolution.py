@@ -17,7 +17,7 @@ batches of the six run once each, in a fresh random order, and the median
 over the rounds is reported. Times are CPU time of the timing thread
 (``time.thread_time``), so that time slices taken by other processes on a
 shared machine do not count. A direct call whose predicted time (by
-``convcorr.fast.predict_times``) exceeds about one second is skipped and
+``convcorr.costmodel.predict_times``) exceeds about one second is skipped and
 marked ``skip``. Everything runs single-threaded: the FFTs without
 ``workers=``, in convcorr and in SciPy alike, and BLAS (used by
 ``numpy.convolve``) limited to one thread with ``threadpoolctl``. glibc is
@@ -44,7 +44,7 @@ import scipy.signal as ss
 from threadpoolctl import threadpool_limits
 
 import convcorr
-from convcorr.fast import _choose, predict_times
+from convcorr.costmodel import choose_method, predict_times
 
 NS = (64, 256, 1024, 4096, 16384, 65536, 262144)
 KS = (3, 16, 128, "N")
@@ -180,7 +180,7 @@ def main():
                 auto_ratios.append(ratio)
                 if k == n and n >= 1024:
                     fft_ratios.append(t["cc_fft"] / t["sp_fftconvolve"])
-                pick = _choose((k,), (n,), np.dtype(dtype).char)
+                pick = choose_method((k,), (n,), dtype)
                 print(
                     f"{dtype:>10} {n:>7} {k:>7} {fmt(t['cc_fft'])} "
                     f"{fmt(t['cc_auto'])} {pick:>7} {fmt(t['sp_fftconvolve'])} "

@@ -9,13 +9,10 @@ import zlib
 import numpy as np
 import pytest
 import scipy.signal
+from conftest import METHODS, MODES
 
 import convcorr
-from convcorr.discrete import mode_slices
-
-MODES = ("full", "same", "valid")
-METHODS = ("direct", "fft", "auto")
-
+from convcorr._shapes import mode_slices
 
 # --- hand-computed cases -------------------------------------------------------
 
@@ -63,13 +60,9 @@ def test_delta_is_identity_and_shift():
 def test_2d_by_hand():
     f = np.array([[1, 2], [3, 4]])
     g = np.array([[1, 0], [0, 0]])
-    np.testing.assert_allclose(
-        convcorr.convolve(f, g), [[1, 2, 0], [3, 4, 0], [0, 0, 0]]
-    )
+    np.testing.assert_allclose(convcorr.convolve(f, g), [[1, 2, 0], [3, 4, 0], [0, 0, 0]])
     # correlating with a delta returns the template reversed (lags are negative)
-    np.testing.assert_allclose(
-        convcorr.correlate(f, g), [[4, 3, 0], [2, 1, 0], [0, 0, 0]]
-    )
+    np.testing.assert_allclose(convcorr.correlate(f, g), [[4, 3, 0], [2, 1, 0], [0, 0, 0]])
 
 
 # --- against SciPy, every mode and method -------------------------------------
@@ -163,9 +156,7 @@ def test_lags_label_the_returned_samples(f_len, g_len, mode):
 
 
 def test_lags_full_range():
-    np.testing.assert_array_equal(
-        convcorr.correlation_lags(3, 4), np.arange(-2, 4)
-    )
+    np.testing.assert_array_equal(convcorr.correlation_lags(3, 4), np.arange(-2, 4))
 
 
 def test_lags_differ_from_scipy_only_where_scipy_is_off():
@@ -203,9 +194,29 @@ def test_unknown_mode_lists_accepted_values(func):
 
 @pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
 def test_unknown_method_lists_accepted_values(func):
-    expected = r"method must be one of 'auto', 'direct', 'fft'; received 'FFT'"
+    expected = r"method must be one of 'auto', 'direct', 'fft', 'oa'; received 'FFT'"
     with pytest.raises(ValueError, match=expected):
         func([1, 2], [1, 2], method="FFT")
+
+
+@pytest.mark.parametrize("bad", ["ful", "FULL", "", " same", None, 3, "Valid"])
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_near_miss_mode_and_method_are_refused(func, bad):
+    with pytest.raises(ValueError, match=rf"mode must be one of .*; received {bad!r}"):
+        func([1.0, 2.0], [1.0], mode=bad)
+    with pytest.raises(ValueError, match=rf"method must be one of .*; received {bad!r}"):
+        func([1.0, 2.0], [1.0], method=bad)
+    with pytest.raises(ValueError, match="mode"):
+        convcorr.correlation_lags(2, 3, bad)
+
+
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_masked_arrays_are_refused(func):
+    masked = np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    with pytest.raises(TypeError, match="f must not be a masked array"):
+        func(masked, [1.0])
+    with pytest.raises(TypeError, match="g must not be a masked array"):
+        func([1.0], masked)
 
 
 @pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
@@ -222,12 +233,20 @@ def test_empty_and_0d_rejected(func):
 def test_mismatched_ndim_rejected(func):
     with pytest.raises(ValueError, match=r"f.ndim=1 and g.ndim=2"):
         func([1.0, 2.0], np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"f.ndim=3 and g.ndim=2"):
+        func(np.ones((1, 1, 1)), np.ones((1, 1)))
 
 
 @pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
 @pytest.mark.parametrize(
-    "bad", [np.array(["a", "b"]), np.array([None, 1.0], dtype=object),
-            np.array(["2020-01-01"], dtype="datetime64[D]")]
+    "bad",
+    [
+        np.array(["a", "b"]),
+        np.array([None, 1.0], dtype=object),
+        np.array(["2020-01-01"], dtype="datetime64[D]"),
+        np.array([1], dtype="timedelta64[s]"),
+        [b"x"],
+    ],
 )
 def test_non_numeric_dtype_rejected(func, bad):
     with pytest.raises(TypeError, match=r"numeric dtype"):
@@ -260,6 +279,16 @@ def test_valid_needs_one_operand_to_cover_the_other():
 def test_correlation_lags_bad_lengths(args, exc, msg):
     with pytest.raises(exc, match=msg):
         convcorr.correlation_lags(*args)
+
+
+def test_correlation_lags_of_huge_lengths_are_cheap():
+    # only the returned lags are built: no 15 GiB range for one 'valid' lag
+    assert convcorr.correlation_lags(10**9, 10**9, "valid").tolist() == [0]
+    for f_len, g_len in ((10**6, 3), (3, 10**6), (10**6 - 1, 10**6)):
+        full = np.arange(-(f_len - 1), g_len)
+        for mode in ("same", "valid"):
+            lags = convcorr.correlation_lags(f_len, g_len, mode)
+            assert np.array_equal(lags, full[mode_slices((f_len,), (g_len,), mode)[0]])
 
 
 def test_correlation_lags_bad_mode():

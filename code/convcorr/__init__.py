@@ -9,7 +9,9 @@ The first argument is the kernel or template, the second the signal.
 
 Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 ``import convcorr``): :mod:`~convcorr.discrete` (the two operations and their
-lags), :mod:`~convcorr.fast` (FFT paths and the ``'auto'`` cost model),
+lags), :mod:`~convcorr.methods` (the direct sum, FFT and overlap-add),
+:mod:`~convcorr.costmodel` (the cost model behind ``method='auto'``),
+:mod:`~convcorr.exact` (exact sums for checking),
 :mod:`~convcorr.symbolic` (SymPy derivations of the continuous identities),
 :mod:`~convcorr.nn` (a tiny NumPy CNN), and the others listed in
 ``_SUBMODULES``.
@@ -24,9 +26,10 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "book",
+    "costmodel",
     "discrete",
     "exact",
-    "fast",
+    "methods",
     "nn",
     "similarity",
     "symbolic",

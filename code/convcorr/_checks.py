@@ -2,19 +2,18 @@
 
 Every check raises an error whose message names the argument, what was
 received and what is accepted, so that bad input never turns into a silently
-wrong answer.
+wrong answer. The public functions call these once, at their boundary; the
+algorithms in :mod:`convcorr.methods` trust what they receive.
 """
-
-from __future__ import annotations
 
 import numpy as np
 
+from ._shapes import mode_slices
+
 MODES = ("full", "same", "valid")
-METHODS = ("auto", "direct", "fft")
-
-
-def _listing(choices):
-    return ", ".join(repr(c) for c in choices)
+#: The one method vocabulary: ``'auto'`` lets the cost model choose among the
+#: other three (the direct sum, one FFT, overlap-add).
+METHODS = ("auto", "direct", "fft", "oa")
 
 
 def check_choice(value, name, choices):
@@ -26,9 +25,8 @@ def check_choice(value, name, choices):
         If ``value`` is not one of ``choices``; the message lists them.
     """
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(
-            f"{name} must be one of {_listing(choices)}; received {value!r}"
-        )
+        listing = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {listing}; received {value!r}")
     return value
 
 
@@ -38,8 +36,17 @@ def check_mode(mode):
 
 
 def check_method(method):
-    """Validate a ``method`` (``'auto'``, ``'direct'`` or ``'fft'``)."""
+    """Validate a ``method`` (``'auto'``, ``'direct'``, ``'fft'`` or ``'oa'``)."""
     return check_choice(method, "method", METHODS)
+
+
+def check_not_masked(x, name):
+    """Refuse a masked array: NumPy's conversions would drop its mask silently."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} must not be a masked array (its mask would be ignored); received "
+            f"a numpy.ma.MaskedArray: pass x.filled(value) or x.compressed() instead"
+        )
 
 
 def as_signal(x, name):
@@ -50,10 +57,12 @@ def as_signal(x, name):
     Raises
     ------
     TypeError
-        If the dtype is not numeric (strings, objects, datetimes, ...).
+        If the dtype is not numeric (strings, objects, datetimes, ...), or
+        ``x`` is a masked array.
     ValueError
         If the array is 0-d or has a zero-length axis.
     """
+    check_not_masked(x, name)
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
@@ -72,13 +81,9 @@ def as_signal(x, name):
 def check_not_scalar_or_empty(arr, name):
     """Return ``arr`` unless it is 0-d or has a zero-length axis (``ValueError``)."""
     if arr.ndim == 0:
-        raise ValueError(
-            f"{name} must have at least one dimension; received a 0-d array"
-        )
+        raise ValueError(f"{name} must have at least one dimension; received a 0-d array")
     if arr.size == 0:
-        raise ValueError(
-            f"{name} must not be empty; received an array of shape {arr.shape}"
-        )
+        raise ValueError(f"{name} must not be empty; received an array of shape {arr.shape}")
     return arr
 
 
@@ -90,6 +95,22 @@ def check_same_ndim(f, g, names=("f", "g")):
             f"dimensions; received {names[0]}.ndim={f.ndim} and "
             f"{names[1]}.ndim={g.ndim}"
         )
+
+
+def check_operands(f, g, mode, convert):
+    """The one boundary check of a convolution or correlation call.
+
+    Validates ``mode``, converts both operands with ``convert(x, name)``
+    (:func:`as_signal` for numbers, ``exact.as_exact`` for exact entries),
+    checks their ``ndim`` and returns ``(f, g, keep)`` where ``keep`` are the
+    slices that cut the full output down to ``mode`` (raising for an
+    impossible ``'valid'``).
+    """
+    check_mode(mode)
+    f = convert(f, "f")
+    g = convert(g, "g")
+    check_same_ndim(f, g)
+    return f, g, mode_slices(f.shape, g.shape, mode)
 
 
 def result_dtype(f, g):
@@ -110,9 +131,7 @@ def result_dtype(f, g):
 def check_length(n, name):
     """Validate a positive integer length such as ``f_len``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(
-            f"{name} must be a positive integer; received {type(n).__name__}"
-        )
+        raise TypeError(f"{name} must be a positive integer; received {type(n).__name__}")
     if n < 1:
         raise ValueError(f"{name} must be a positive integer; received {n}")
     return int(n)

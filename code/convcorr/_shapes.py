@@ -1,9 +1,9 @@
 """Shape arithmetic shared by every convolution path: the output sizes of the
-three modes and the slices that cut the full output down to them."""
+three modes and the slices that cut the full output down to them.
 
-from __future__ import annotations
-
-from ._checks import check_mode
+Pure functions of shapes and an already validated mode; nothing here checks
+its arguments' types (the public functions do that once, at the boundary).
+"""
 
 
 def full_shape(f_shape, g_shape):
@@ -24,14 +24,11 @@ def mode_slices(f_shape, g_shape, mode):
         In ``'valid'`` mode, when neither operand is at least as large as
         the other along every axis (no output would be free of padding).
     """
-    check_mode(mode)
     full = full_shape(f_shape, g_shape)
     if mode == "full":
         return tuple(slice(0, n) for n in full)
     if mode == "same":
-        return tuple(
-            slice((n - b) // 2, (n - b) // 2 + b) for n, b in zip(full, g_shape)
-        )
+        return tuple(slice((n - b) // 2, (n - b) // 2 + b) for n, b in zip(full, g_shape))
     f_covers = all(a >= b for a, b in zip(f_shape, g_shape))
     g_covers = all(b >= a for a, b in zip(f_shape, g_shape))
     if not (f_covers or g_covers):
@@ -40,6 +37,4 @@ def mode_slices(f_shape, g_shape, mode):
             f"along every axis; received f.shape={tuple(f_shape)} and "
             f"g.shape={tuple(g_shape)}"
         )
-    return tuple(
-        slice(min(a, b) - 1, max(a, b)) for a, b in zip(f_shape, g_shape)
-    )
+    return tuple(slice(min(a, b) - 1, max(a, b)) for a, b in zip(f_shape, g_shape))

@@ -1,4 +1,4 @@
-"""Discrete convolution and cross-correlation of N-D complex arrays.
+"""Discrete convolution and cross-correlation of N-D arrays: the public API.
 
 The book's notation, used everywhere:
 
@@ -9,89 +9,62 @@ The book's notation, used everywhere:
 The first argument is the kernel (or template), the second the signal.
 For every mode the results equal SciPy's ``scipy.signal.convolve(g, f, mode)``
 and ``scipy.signal.correlate(g, f, mode)``: note the swapped order.
+
+This module validates the input once, chooses the method (with
+:mod:`convcorr.costmodel` for ``'auto'``) and runs one of the algorithms of
+:mod:`convcorr.methods`.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-from . import fast
-from ._checks import (
-    as_signal,
-    check_length,
-    check_method,
-    check_mode,
-    check_same_ndim,
-    result_dtype,
-)
-from ._shapes import full_shape, mode_slices
+from . import costmodel, methods
+from ._checks import as_signal, check_length, check_method, check_mode, check_operands
+from ._checks import result_dtype as _result_dtype
+from ._shapes import mode_slices
 
-__all__ = [
-    "convolve",
-    "correlate",
-    "correlation_lags",
-    "full_shape",
-    "mode_slices",
-    "reverse_conj",
-]
+__all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
 
+Mode = Literal["full", "same", "valid"]
+Method = Literal["auto", "direct", "fft", "oa"]
 
-def _direct_full(f, g, dtype):
-    """Full convolution by the definition, ``O(f.size * g.size)`` work.
-
-    1-D inputs use NumPy's compiled direct sum (``numpy.convolve``). N-D inputs
-    loop over the elements of the smaller operand and add a scaled, shifted
-    copy of the larger one: ``out[m + j] += f[m] * g[j]``, which is the sum
-    ``sum_m f[m] g[n - m]`` read term by term.
-    """
-    f = f.astype(dtype, copy=False)
-    g = g.astype(dtype, copy=False)
-    if f.ndim == 1:
-        return np.convolve(f, g)
-    small, large = (f, g) if f.size <= g.size else (g, f)
-    out = np.zeros(full_shape(f.shape, g.shape), dtype=dtype)
-    for m in np.ndindex(small.shape):
-        window = tuple(slice(i, i + n) for i, n in zip(m, large.shape))
-        out[window] += small[m] * large
-    return out
+_FULL = {
+    "direct": methods.direct_convolve_full,
+    "fft": methods.fft_convolve_full,
+    "oa": methods.oa_convolve_full,
+}
 
 
 def _prepare(f, g, mode, method):
-    check_mode(mode)
     check_method(method)
-    f = as_signal(f, "f")
-    g = as_signal(g, "g")
-    check_same_ndim(f, g)
-    mode_slices(f.shape, g.shape, mode)  # fails early for an impossible 'valid'
-    return f, g
+    return check_operands(f, g, mode, as_signal)
 
 
-def _convolve_checked(f, g, mode, method):
+def _convolve_checked(f, g, mode, method, keep):
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:
-        dtype = result_dtype(f, g)
+        dtype = _result_dtype(f, g)
     if method == "auto":
-        method = fast._choose(f.shape, g.shape, dtype.char)
-    if method == "direct":
-        if f.ndim == 1 and (mode != "same" or g.size >= f.size):
-            # numpy.convolve crops 'same' and 'valid' exactly as mode_slices
-            # does when g is the longer operand; skipping the copy matters
-            # for short signals, where the call overhead dominates
-            return np.convolve(
-                f.astype(dtype, copy=False), g.astype(dtype, copy=False), mode
-            )
-        full = _direct_full(f, g, dtype)
-    elif method == "fft":
-        full = fast.fft_convolve_full(f, g, dtype)
-    else:  # 'oa', only ever picked by the cost model
-        full = fast.oa_convolve_full(f, g, dtype)
+        method = costmodel._choose(f.shape, g.shape, dtype.char, mode)
+    if method == "direct" and f.ndim == 1 and (mode != "same" or g.size >= f.size):
+        # numpy.convolve crops 'same' and 'valid' exactly as mode_slices does
+        # when g is the longer operand; skipping the copy matters for short
+        # signals, where the call overhead dominates
+        return np.convolve(f.astype(dtype, copy=False), g.astype(dtype, copy=False), mode)
+    full = _FULL[method](f, g, dtype)
     if mode == "full":
         return full
-    return np.ascontiguousarray(full[mode_slices(f.shape, g.shape, mode)])
+    return np.ascontiguousarray(full[keep])
 
 
-def convolve(f, g, mode="full", method="auto"):
+def convolve(
+    f: ArrayLike, g: ArrayLike, mode: Mode = "full", method: Method = "auto"
+) -> np.ndarray:
     """Discrete convolution ``f * g`` of two N-D arrays.
 
     .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m]
@@ -113,10 +86,11 @@ def convolve(f, g, mode="full", method="auto"):
         ``scipy.signal.convolve(g, f, 'same')``). ``'valid'``: only outputs
         computed without zero padding, shape ``|len(g) - len(f)| + 1``;
         one operand must be at least as large as the other on every axis.
-    method : {'auto', 'direct', 'fft'}, optional
+    method : {'auto', 'direct', 'fft', 'oa'}, optional
         ``'direct'`` sums the definition, ``'fft'`` multiplies zero-padded
-        spectra, ``'auto'`` picks the cheaper by a measured cost model
-        (:func:`convcorr.fast.choose_method`).
+        spectra, ``'oa'`` is overlap-add (blocks of the larger operand
+        convolved by short FFTs), ``'auto'`` picks the cheapest by a measured
+        cost model (:func:`convcorr.costmodel.choose_method`).
 
     Returns
     -------
@@ -131,7 +105,7 @@ def convolve(f, g, mode="full", method="auto"):
         of different ``ndim``; ``'valid'`` with neither operand covering the
         other.
     TypeError
-        Non-numeric dtype.
+        Non-numeric dtype, or a masked array (its mask would be ignored).
 
     Notes
     -----
@@ -144,11 +118,11 @@ def convolve(f, g, mode="full", method="auto"):
     >>> convolve([1, 2], [1, 0, -1])
     array([ 1.,  2., -1., -2.])
     """
-    f, g = _prepare(f, g, mode, method)
-    return _convolve_checked(f, g, mode, method)
+    f, g, keep = _prepare(f, g, mode, method)
+    return _convolve_checked(f, g, mode, method, keep)
 
 
-def reverse_conj(f):
+def reverse_conj(f: ArrayLike) -> np.ndarray:
     """Return ``conj(f[-m])``: ``f`` reversed along every axis and conjugated.
 
     On a finite array the reversal maps index ``m`` to ``len - 1 - m``, so the
@@ -159,7 +133,9 @@ def reverse_conj(f):
     return np.conj(f[(slice(None, None, -1),) * f.ndim])
 
 
-def correlate(f, g, mode="full", method="auto"):
+def correlate(
+    f: ArrayLike, g: ArrayLike, mode: Mode = "full", method: Method = "auto"
+) -> np.ndarray:
     """Discrete cross-correlation ``f ⋆ g`` of two N-D arrays.
 
     .. math:: (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
@@ -179,7 +155,7 @@ def correlate(f, g, mode="full", method="auto"):
         Output size as in :func:`convolve`: ``len(f) + len(g) - 1``,
         ``len(g)`` or ``|len(g) - len(f)| + 1`` along each axis. Equal to
         ``scipy.signal.correlate(g, f, mode)``.
-    method : {'auto', 'direct', 'fft'}, optional
+    method : {'auto', 'direct', 'fft', 'oa'}, optional
         As in :func:`convolve`.
 
     Returns
@@ -194,23 +170,24 @@ def correlate(f, g, mode="full", method="auto"):
         of different ``ndim``; ``'valid'`` with neither operand covering the
         other.
     TypeError
-        Non-numeric dtype.
+        Non-numeric dtype, or a masked array.
 
     Examples
     --------
     >>> correlate([1, 2], [1, 0, -1])
     array([ 2.,  1., -2., -1.])
     """
-    f, g = _prepare(f, g, mode, method)
-    return _convolve_checked(reverse_conj(f), g, mode, method)
+    f, g, keep = _prepare(f, g, mode, method)
+    return _convolve_checked(reverse_conj(f), g, mode, method, keep)
 
 
-def correlation_lags(f_len, g_len, mode="full"):
+def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
     """Lag ``k`` of each output sample of ``correlate(f, g, mode)``, one axis.
 
     ``'full'``: ``k = -(f_len - 1) .. g_len - 1`` (``f_len + g_len - 1``
     lags). ``'same'`` and ``'valid'``: the same slice of that axis that
     :func:`correlate` keeps, so ``g_len`` and ``|g_len - f_len| + 1`` lags.
+    Only the returned lags are built, so ``'valid'`` of huge lengths is cheap.
 
     Parameters
     ----------
@@ -237,5 +214,6 @@ def correlation_lags(f_len, g_len, mode="full"):
     f_len = check_length(f_len, "f_len")
     g_len = check_length(g_len, "g_len")
     check_mode(mode)
-    lags = np.arange(-(f_len - 1), g_len)
-    return lags[mode_slices((f_len,), (g_len,), mode)[0]]
+    keep = mode_slices((f_len,), (g_len,), mode)[0]
+    # index i of the full output holds lag i - (f_len - 1)
+    return np.arange(keep.start - (f_len - 1), keep.stop - (f_len - 1))
