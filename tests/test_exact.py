@@ -88,12 +88,8 @@ def test_correlation_lags_by_the_definition():
 def test_symbolic_conversion_identities(fs, gs, mode):
     f = exact.symbols("f", fs)
     g = exact.symbols("g", gs)
-    assert exact.equal(
-        exact.correlate(f, g, mode), exact.convolve(exact.reverse_conj(f), g, mode)
-    )
-    assert exact.equal(
-        exact.convolve(f, g, mode), exact.correlate(exact.reverse_conj(f), g, mode)
-    )
+    assert exact.equal(exact.correlate(f, g, mode), exact.convolve(exact.reverse_conj(f), g, mode))
+    assert exact.equal(exact.convolve(f, g, mode), exact.correlate(exact.reverse_conj(f), g, mode))
 
 
 def test_fractions_stay_fractions():
@@ -163,3 +159,32 @@ def test_bad_symbols_shape():
         exact.symbols("x", (2, 0))
     with pytest.raises(ValueError, match=r"received \(\)"):
         exact.symbols("x", ())
+
+
+def test_non_array_input_is_a_type_error():
+    # as in convcorr.convolve: None is not a signal, whatever the mode
+    with pytest.raises(TypeError, match="f entries must be exact"):
+        exact.convolve(None, [1])
+    with pytest.raises(TypeError, match="g entries must be exact"):
+        exact.correlate([1], None)
+    with pytest.raises(ValueError, match="f must have at least one dimension"):
+        exact.convolve(3, [1])
+    with pytest.raises(TypeError, match="f must not be a masked array"):
+        exact.convolve(np.ma.array([1, 2], mask=[0, 1]), [1])
+
+
+@pytest.mark.parametrize(
+    ("shape", "error"),
+    [
+        (2.0, TypeError),
+        ("3", TypeError),
+        (None, TypeError),
+        ((2, 0), ValueError),
+        ((2.0,), ValueError),
+        ((True,), ValueError),
+        ((), ValueError),
+    ],
+)
+def test_symbols_refuses_bad_shapes(shape, error):
+    with pytest.raises(error, match="shape must be a positive int"):
+        exact.symbols("x", shape)

@@ -17,15 +17,13 @@ The cost is ``O(f.size * g.size)`` Python operations: meant for arrays of a
 few dozen entries, not for numerical work (use :mod:`convcorr` for that).
 """
 
-from __future__ import annotations
-
 import numbers
 
 import numpy as np
 import sympy
 
-from ._checks import check_mode, check_not_scalar_or_empty, check_same_ndim
-from ._shapes import full_shape, mode_slices
+from ._checks import check_not_masked, check_not_scalar_or_empty, check_operands
+from ._shapes import full_shape
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 
@@ -56,7 +54,11 @@ def as_exact(x, name):
     ValueError
         If the array is 0-d or empty.
     """
-    arr = check_not_scalar_or_empty(np.asarray(x, dtype=object), name)
+    check_not_masked(x, name)
+    arr = np.asarray(x, dtype=object)
+    if arr.ndim == 0:
+        _exact_entry(arr[()], name)  # None or a float is a TypeError, as in convcorr
+    check_not_scalar_or_empty(arr, name)
     out = np.empty(arr.shape, dtype=object)
     for idx in np.ndindex(arr.shape):
         out[idx] = _exact_entry(arr[idx], name)
@@ -65,14 +67,6 @@ def as_exact(x, name):
 
 def _conj(x):
     return sympy.conjugate(x) if isinstance(x, sympy.Expr) else x
-
-
-def _prepare(f, g, mode):
-    check_mode(mode)
-    f = as_exact(f, "f")
-    g = as_exact(g, "g")
-    check_same_ndim(f, g)
-    return f, g, mode_slices(f.shape, g.shape, mode)
 
 
 def _in_range(index, shape):
@@ -110,7 +104,7 @@ def convolve(f, g, mode="full"):
     TypeError
         An entry that is not exact (a float, a string, ...).
     """
-    f, g, keep = _prepare(f, g, mode)
+    f, g, keep = check_operands(f, g, mode, as_exact)
     out = np.empty(full_shape(f.shape, g.shape), dtype=object)
     for n in np.ndindex(out.shape):
         terms = []
@@ -153,7 +147,7 @@ def correlate(f, g, mode="full"):
     TypeError
         As :func:`convolve`.
     """
-    f, g, keep = _prepare(f, g, mode)
+    f, g, keep = check_operands(f, g, mode, as_exact)
     out = np.empty(full_shape(f.shape, g.shape), dtype=object)
     for i in np.ndindex(out.shape):
         k = tuple(a - (n - 1) for a, n in zip(i, f.shape, strict=True))
@@ -188,9 +182,17 @@ def symbols(name, shape, **assumptions):
     **assumptions
         Passed to :class:`sympy.Symbol`, e.g. ``real=True``.
     """
-    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    elif isinstance(shape, (tuple, list)):
+        shape = tuple(shape)
+    else:
+        raise TypeError(
+            f"shape must be a positive int or a non-empty tuple of positive ints; "
+            f"received {type(shape).__name__} {shape!r}"
+        )
     if not shape or any(
-        not isinstance(n, numbers.Integral) or n < 1 for n in shape
+        isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in shape
     ):
         raise ValueError(
             f"shape must be a positive int or a non-empty tuple of positive "
@@ -213,6 +215,4 @@ def equal(a, b):
     b = np.asarray(b, dtype=object)
     if a.shape != b.shape:
         return False
-    return all(
-        sympy.expand(a[idx] - b[idx]) == 0 for idx in np.ndindex(a.shape)
-    )
+    return all(sympy.expand(a[idx] - b[idx]) == 0 for idx in np.ndindex(a.shape))
