@@ -361,3 +361,33 @@ def test_masked_input_is_refused():
         sim.match_template([1.0, 0.0], x)
     with pytest.raises(TypeError, match="masked"):
         sim.normalized_correlate(x, [1.0, 2.0])
+
+
+def test_match_template_3d_on_an_offset_and_inputs_untouched():
+    rng = np.random.default_rng(24)
+    t = rng.standard_normal((2, 3, 2))
+    x = rng.standard_normal((5, 6, 4)) + 1e6
+    t_copy, x_copy = t.copy(), x.copy()
+    out = sim.match_template(t, x)
+    assert out.shape == (4, 4, 3)
+    assert np.max(np.abs(out - naive_match(t, x).real)) < 1e-9
+    assert np.array_equal(t, t_copy) and np.array_equal(x, x_copy)
+
+
+def test_match_template_complex_copy_has_the_factor_phase():
+    rng = np.random.default_rng(25)
+    x = rng.standard_normal((6, 7)) + 1j * rng.standard_normal((6, 7))
+    window = x[2:4, 1:5]
+    t = (window - 5.0) / (2 - 1j)  # window = (2 - 1j) t + 5
+    out = sim.match_template(t, x)
+    assert abs(out[2, 1] - (2 - 1j) / abs(2 - 1j)) < 1e-14
+    assert np.max(np.abs(out - naive_match(t, x))) < 1e-13
+
+
+def test_match_template_blocks_agree_with_one_pass(monkeypatch):
+    # the window loop runs in blocks of rows; a block of one row must give the same map
+    rng = np.random.default_rng(26)
+    t, x = rng.standard_normal((3, 4)), rng.standard_normal((20, 15)) + 1e3
+    whole = sim.match_template(t, x)
+    monkeypatch.setattr(sim, "_BLOCK", 1)
+    assert np.array_equal(sim.match_template(t, x), whole)
