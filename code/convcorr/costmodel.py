@@ -30,15 +30,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_choice, check_length
-from ._shapes import full_shape
-from .methods import (
-    direct_convolve_full,
-    fft_convolve_full,
-    fft_shape,
-    oa_convolve_full,
-    oa_plan,
-)
+from . import methods
+from ._checks import check_choice, check_length, check_mode
+from ._shapes import full_shape, mode_slices
+from .methods import circular_shape, direct_steps, kept_outputs, kept_products, oa_plan
 
 __all__ = [
     "CALIBRATION_CASES",
@@ -65,18 +60,25 @@ __all__ = [
 #: terms are the parts of the model, ``'direct_1d'`` and ``'direct_nd'`` two
 #: prices of the one method ``'direct'``:
 #:
-#: * ``direct_1d``: 1-D direct sum by ``numpy.convolve``;
-#:   ``t = c0 + c1 (N + K) [short] + c2 (N + K) [not short] + c3 N K``, where
-#:   "short" means a real kernel of at most 11 samples, which NumPy sums with
-#:   an unrolled loop instead of one BLAS dot call per output sample.
-#: * ``direct_nd``: N-D shift-and-add over the ``s`` elements of the smaller
-#:   operand, each adding a copy of the larger (``l`` elements);
-#:   ``t = c0 + c1 s + c2 s l``.
-#: * ``fft``: one padded transform of ``L`` samples;
+#: Every term counts only what the mode needs (``'same'`` and ``'valid'``
+#: cost less than ``'full'``); ``Y`` is the number of kept outputs and ``P``
+#: the multiply-adds of the direct sum over them (:func:`~convcorr.methods.kept_products`):
+#:
+#: * ``direct_1d``: 1-D direct sum by ``numpy.convolve``/``numpy.correlate``;
+#:   ``t = c0 + c1 Y [short] + c2 Y [not short] + c3 P``, where "short" means
+#:   a real kernel of at most 11 samples, which NumPy sums with an unrolled
+#:   loop instead of one BLAS dot call per output sample.
+#: * ``direct_nd``: N-D direct sum in ``s`` Python-level steps
+#:   (:func:`~convcorr.methods.direct_steps`: one per element of the smaller
+#:   operand, or one for all when there are fewer outputs than elements);
+#:   ``t = c0 + c1 s + c2 P``.
+#: * ``fft``: one transform of ``L`` samples, the circular length the mode
+#:   needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
+#:   ``'full'``, ``max(M, N)`` for ``'valid'``);
 #:   ``t = c0 + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``, the last term
 #:   for transforms that spill out of the cache.
-#: * ``oa``: ``B`` blocks of ``Lb`` samples and ``L`` output samples;
-#:   ``t = c0 + c1 B Lb log2 Lb + c2 (B Lb + L)``; the blocks are short
+#: * ``oa``: ``B`` blocks of ``Lb`` samples and ``F`` full-output samples;
+#:   ``t = c0 + c1 B Lb log2 Lb + c2 (B Lb + F)``; the blocks are short
 #:   enough to stay in the cache.
 #:
 #: Fitted by :func:`calibrate` (non-negative least squares on the relative
@@ -132,7 +134,7 @@ _CACHE_LOG2 = 16
 _active = COST_CONSTANTS
 
 
-def features(term, f_shape, g_shape, real):
+def features(term, f_shape, g_shape, real, mode="full"):
     """Feature vector of one term of the model; its dot product with the
     term's constants is the predicted time in seconds.
 
@@ -144,6 +146,8 @@ def features(term, f_shape, g_shape, real):
         Shapes of the operands.
     real : bool
         Whether the data are real (real FFTs, NumPy's unrolled short loop).
+    mode : {'full', 'same', 'valid'}, optional
+        Output mode; the direct and FFT terms count only what it keeps.
 
     Returns
     -------
@@ -152,17 +156,17 @@ def features(term, f_shape, g_shape, real):
     """
     check_choice(term, "term", tuple(TERMS))
     if term == "direct_1d":
-        n, k = f_shape[0], g_shape[0]
-        unrolled = real and min(n, k) <= _NUMPY_SMALL_CORRELATE
-        outputs = float(n + k)
-        return (1.0, outputs if unrolled else 0.0, 0.0 if unrolled else outputs, float(n) * k)
+        unrolled = real and min(f_shape[0], g_shape[0]) <= _NUMPY_SMALL_CORRELATE
+        outputs = float(kept_outputs(f_shape, g_shape, mode))
+        products = float(kept_products(f_shape, g_shape, mode))
+        return (1.0, outputs if unrolled else 0.0, 0.0 if unrolled else outputs, products)
     if term == "direct_nd":
-        s, lg = sorted((math.prod(f_shape), math.prod(g_shape)))
-        return (1.0, float(s), float(s) * lg)
-    shape = full_shape(f_shape, g_shape)
+        steps = float(direct_steps(f_shape, g_shape, mode))
+        return (1.0, steps, float(kept_products(f_shape, g_shape, mode)))
     if term == "fft":
-        size = math.prod(fft_shape(shape, real))
+        size = math.prod(circular_shape(f_shape, g_shape, mode, real))
         return (1.0, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
+    shape = full_shape(f_shape, g_shape)
     plan = oa_plan(*_large_small(f_shape, g_shape))
     blocks = math.prod(b for _, _, b in plan)
     lb = math.prod(lb for lb, _, _ in plan)
@@ -193,18 +197,19 @@ def _table(constants, name):
 
 
 def _predict(f_shape, g_shape, name, mode, constants):
-    # mode: the present model prices the full output in every mode
     real = name.startswith("float")
     c = _table(constants, name)
-    term = "direct_1d" if len(f_shape) == 1 else "direct_nd"
+
+    def price(term):
+        x = features(term, f_shape, g_shape, real, mode)
+        return math.fsum(a * b for a, b in zip(c[term], x))
+
     times = {
-        "direct": math.fsum(a * b for a, b in zip(c[term], features(term, f_shape, g_shape, real))),
-        "fft": math.fsum(a * b for a, b in zip(c["fft"], features("fft", f_shape, g_shape, real))),
+        "direct": price("direct_1d" if len(f_shape) == 1 else "direct_nd"),
+        "fft": price("fft"),
     }
     if any(b > 1 for _, _, b in oa_plan(*_large_small(f_shape, g_shape))):
-        times["oa"] = math.fsum(
-            a * b for a, b in zip(c["oa"], features("oa", f_shape, g_shape, real))
-        )
+        times["oa"] = price("oa")
     return times
 
 
@@ -219,7 +224,7 @@ def _choose(f_shape, g_shape, char, mode="full"):
     return min(times, key=times.get)
 
 
-def _check_shapes(f_shape, g_shape, dtype):
+def _check_shapes(f_shape, g_shape, dtype, mode="full"):
     shapes = []
     for shape, name in ((f_shape, "f_shape"), (g_shape, "g_shape")):
         if isinstance(shape, (int, np.integer)) or not hasattr(shape, "__len__"):
@@ -238,11 +243,17 @@ def _check_shapes(f_shape, g_shape, dtype):
             f"dtype must be one of {', '.join(_FLOAT_DTYPES)}; received {dtype!r}"
         ) from None
     check_choice(dtype.name, "dtype", _FLOAT_DTYPES)
+    check_mode(mode)
+    if mode == "valid":
+        mode_slices(shapes[0], shapes[1], mode)  # one operand must cover the other
     return shapes[0], shapes[1], dtype
 
 
-def predict_times(f_shape, g_shape, dtype, constants=None):
-    """Predicted run time in seconds of each method for ``convolve(f, g)``.
+def predict_times(f_shape, g_shape, dtype, constants=None, mode="full"):
+    """Predicted run time in seconds of each method for ``convolve(f, g, mode)``.
+
+    ``correlate(f, g, mode)`` costs the same: it runs the same algorithms
+    with the reversal and conjugate folded in.
 
     Parameters
     ----------
@@ -254,6 +265,9 @@ def predict_times(f_shape, g_shape, dtype, constants=None):
         Constants in the layout of :data:`COST_CONSTANTS`, for instance from
         :func:`calibrate`; default: the installed ones
         (:func:`current_constants`).
+    mode : {'full', 'same', 'valid'}, optional
+        Output mode: the direct sum and the FFT cost less for the outputs
+        ``'same'`` and ``'valid'`` keep.
 
     Returns
     -------
@@ -266,18 +280,19 @@ def predict_times(f_shape, g_shape, dtype, constants=None):
     ValueError, TypeError
         As :func:`choose_method`, or malformed ``constants``.
     """
-    f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype)
+    f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype, mode)
     constants = _active if constants is None else check_constants(constants)
-    return _predict(f_shape, g_shape, dtype.name, "full", constants)
+    return _predict(f_shape, g_shape, dtype.name, mode, constants)
 
 
-def choose_method(f_shape, g_shape, dtype, constants=None):
-    """Method that ``convolve(f, g, method='auto')`` uses for these shapes.
+def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
+    """Method that ``convolve(f, g, mode, method='auto')`` uses for these shapes.
 
     Returns the method with the smallest time predicted by
-    :func:`predict_times`: ``'direct'`` (the definition), ``'fft'`` (one
-    zero-padded FFT of ``prod(next_fast_len(M + N - 1))`` samples) or ``'oa'``
-    (overlap-add, for a long signal and a short kernel).
+    :func:`predict_times`: ``'direct'`` (the definition, over the kept
+    outputs), ``'fft'`` (one FFT as long as the mode needs, see
+    :func:`convcorr.methods.circular_shape`) or ``'oa'`` (overlap-add, for a
+    long signal and a short kernel). ``correlate`` chooses alike.
 
     Parameters
     ----------
@@ -287,6 +302,8 @@ def choose_method(f_shape, g_shape, dtype, constants=None):
         Result dtype: float32, float64, complex64 or complex128.
     constants : dict, optional
         As in :func:`predict_times`.
+    mode : {'full', 'same', 'valid'}, optional
+        Output mode, as in :func:`predict_times`.
 
     Returns
     -------
@@ -305,11 +322,13 @@ def choose_method(f_shape, g_shape, dtype, constants=None):
     'direct'
     >>> choose_method((4096,), (4096,), "float64")
     'fft'
+    >>> choose_method((4096,), (4096,), "float64", mode="valid")
+    'direct'
     """
-    f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype)
+    f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype, mode)
     if constants is None:
-        return _choose(f_shape, g_shape, dtype.char)
-    times = _predict(f_shape, g_shape, dtype.name, "full", check_constants(constants))
+        return _choose(f_shape, g_shape, dtype.char, mode)
+    times = _predict(f_shape, g_shape, dtype.name, mode, check_constants(constants))
     return min(times, key=times.get)
 
 
@@ -467,7 +486,10 @@ def best_time(fns, repeats, budget=1e-3):
     return [min(s) for s in samples]
 
 
-#: Shapes timed by :func:`calibrate` for each method (kernel, signal).
+#: Cases timed by :func:`calibrate` for each term: ``(kernel, signal)`` in
+#: ``'full'`` mode or ``(kernel, signal, mode)``; integers are 1-D lengths.
+#: Every term sees all three modes, so that the kept-output features are fitted
+#: on what they price.
 CALIBRATION_CASES = {
     "direct_1d": [
         (3, 64),
@@ -482,6 +504,11 @@ CALIBRATION_CASES = {
         (256, 256),
         (1024, 1024),
         (4096, 4096),
+        (4096, 4096, "same"),
+        (4000, 4096, "valid"),
+        (65530, 65536, "valid"),
+        (128, 65536, "valid"),
+        (1024, 256, "same"),
     ],
     "direct_nd": [
         ((1, 1), (8, 8)),
@@ -490,9 +517,15 @@ CALIBRATION_CASES = {
         ((3, 3), (256, 256)),
         ((8, 8), (128, 128)),
         ((16, 16), (64, 64)),
+        ((5, 5), (64, 64), "same"),
+        ((3, 3, 3), (16, 16, 16), "same"),
+        ((16, 16), (64, 64), "valid"),
+        ((60, 60), (64, 64), "valid"),
+        ((30, 30, 30), (32, 32, 32), "valid"),
     ],
     "fft": [(n, n) for n in (16, 256, 1024, 4096, 16384, 65536, 262144)]
-    + [(16, 1024), (128, 16384)],
+    + [(16, 1024), (128, 16384), (4096, 4096, "same"), (65536, 65536, "valid")]
+    + [((64, 64), (64, 64), "same"), ((16, 16, 16), (32, 32, 32), "valid")],
     "oa": [
         (3, 1024),
         (16, 1024),
@@ -502,6 +535,8 @@ CALIBRATION_CASES = {
         (128, 65536),
         (128, 262144),
         (1024, 262144),
+        (128, 65536, "same"),
+        (128, 65536, "valid"),
     ],
 }
 
@@ -514,10 +549,10 @@ def _random(shape, dtype, rng):
 
 
 _RUNNERS = {
-    "direct_1d": direct_convolve_full,
-    "direct_nd": direct_convolve_full,
-    "fft": fft_convolve_full,
-    "oa": oa_convolve_full,
+    "direct_1d": methods.direct,
+    "direct_nd": methods.direct,
+    "fft": methods.fft,
+    "oa": methods.oa,
 }
 
 
@@ -526,7 +561,7 @@ class Calibration(NamedTuple):
 
     #: ``{dtype: {term: coefficients}}``, ready for :func:`use_constants`.
     constants: dict
-    #: ``(dtype, term, f_shape, g_shape, seconds)`` for every timed case.
+    #: ``(dtype, term, f_shape, g_shape, mode, seconds)`` for every timed case.
     measurements: list
 
 
@@ -546,8 +581,8 @@ def calibrate(dtypes=_FLOAT_DTYPES, repeats=15, cases=None, seed=0):
     repeats : int, optional
         Timed batches per case; the fastest is kept.
     cases : dict, optional
-        ``{term: [(f_shape, g_shape), ...]}``, as :data:`CALIBRATION_CASES`
-        (integers stand for 1-D lengths).
+        ``{term: [(f_shape, g_shape), ...]}`` or ``(f_shape, g_shape, mode)``,
+        as :data:`CALIBRATION_CASES` (integers stand for 1-D lengths).
     seed : int, optional
         Seed of the random test signals.
 
@@ -557,7 +592,7 @@ def calibrate(dtypes=_FLOAT_DTYPES, repeats=15, cases=None, seed=0):
         ``(constants, measurements)``: the constants in the layout of
         :data:`COST_CONSTANTS` (install them with :func:`use_constants` or
         :func:`install_constants`, keep them with :func:`save_constants`),
-        and ``(dtype, term, f_shape, g_shape, seconds)`` for every case.
+        and ``(dtype, term, f_shape, g_shape, mode, seconds)`` for every case.
     """
     from scipy.optimize import nnls
 
@@ -568,23 +603,24 @@ def calibrate(dtypes=_FLOAT_DTYPES, repeats=15, cases=None, seed=0):
         dtype = np.dtype(name)
         jobs = []
         for term, shapes in cases.items():
-            for fs, gs in shapes:
+            for fs, gs, *rest in shapes:
                 fs = (fs,) if isinstance(fs, int) else tuple(fs)
                 gs = (gs,) if isinstance(gs, int) else tuple(gs)
+                mode = rest[0] if rest else "full"
                 f, g = _random(fs, dtype, rng), _random(gs, dtype, rng)
-                run = functools.partial(_RUNNERS[term], f, g, dtype)
-                jobs.append((term, fs, gs, run))
+                run = functools.partial(_RUNNERS[term], f, g, dtype, mode)
+                jobs.append((term, fs, gs, mode, run))
         # one round-robin over every case, so that a burst of load from
         # another process cannot favour one method over another
-        times = best_time([job[3] for job in jobs], repeats)
+        times = best_time([job[-1] for job in jobs], repeats)
         constants[name] = {}
         for term in cases:
             rows, ts = [], []
-            for (m, fs, gs, _), t in zip(jobs, times):
+            for (m, fs, gs, mode, _), t in zip(jobs, times):
                 if m == term:
-                    rows.append(features(term, fs, gs, dtype.kind == "f"))
+                    rows.append(features(term, fs, gs, dtype.kind == "f", mode))
                     ts.append(t)
-                    measurements.append((name, term, fs, gs, t))
+                    measurements.append((name, term, fs, gs, mode, t))
             a = np.array(rows) / np.array(ts)[:, None]
             coef, _ = nnls(a, np.ones(len(ts)))
             constants[name][term] = tuple(float(f"{c:.3g}") for c in coef)

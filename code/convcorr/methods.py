@@ -15,6 +15,7 @@ boundary, and picks the method (with :mod:`convcorr.costmodel` for ``'auto'``).
 """
 
 import functools
+import itertools
 import math
 
 import numpy as np
@@ -23,9 +24,17 @@ import scipy.fft as sfft
 from ._shapes import full_shape
 
 __all__ = [
+    "circular_shape",
+    "direct",
     "direct_convolve_full",
+    "direct_steps",
+    "fft",
     "fft_convolve_full",
     "fft_shape",
+    "kept_outputs",
+    "kept_products",
+    "kept_range",
+    "oa",
     "oa_block_length",
     "oa_convolve_full",
     "oa_plan",
@@ -287,3 +296,293 @@ def oa_convolve_full(f, g, dtype):
         else:
             out = _overlap_add_axis(out, 2 * ax, step, small.shape[ax] - 1)
     return np.ascontiguousarray(out[tuple(slice(0, n) for n in shape)], dtype=dtype)
+
+
+# --- mode-aware paths: only the outputs the mode keeps -----------------------------
+#
+# The functions below compute ``convolve(f, g, mode)`` or, with
+# ``correlate=True``, ``correlate(f, g, mode)`` directly, without forming the
+# full output first: the direct sum visits only the kept outputs, the FFT is
+# only as long as the kept outputs need, and the reversal and conjugate of
+# correlation ride on a copy that is made anyway.
+
+
+def kept_range(m, n, mode):
+    """Start and length, within the full output of one axis, of what ``mode`` keeps.
+
+    For a kernel of ``m`` and a signal of ``n`` samples the full output has
+    ``m + n - 1``; ``'same'`` keeps ``n`` from ``(m - 1) // 2`` and
+    ``'valid'`` keeps ``|n - m| + 1`` from ``min(m, n) - 1`` (as
+    :func:`convcorr._shapes.mode_slices`).
+    """
+    full = m + n - 1
+    if mode == "full":
+        return 0, full
+    if mode == "same":
+        return (full - n) // 2, n
+    return min(m, n) - 1, abs(n - m) + 1
+
+
+def _products_before(x, m, n):
+    """Products in the first ``x`` outputs of a full 1-D direct sum.
+
+    Output ``j`` of the full sum has ``min(j + 1, m + n - 1 - j, min(m, n))``
+    terms: a ramp up, a plateau and a ramp down, summed in closed form.
+    """
+    full, short = m + n - 1, min(m, n)
+    if x <= short:
+        return x * (x + 1) // 2
+    if x <= full - short + 1:
+        return short * (short + 1) // 2 + (x - short) * short
+    tail = full - x
+    return m * n - tail * (tail + 1) // 2
+
+
+def kept_products(f_shape, g_shape, mode):
+    """Multiply-adds of the direct sum over the outputs ``mode`` keeps.
+
+    ``f.size * g.size`` for ``'full'``; fewer for ``'same'`` and ``'valid'``.
+    The count factorises over the axes, each a sum of the 1-D term counts.
+    """
+    total = 1
+    for m, n in zip(f_shape, g_shape):
+        start, length = kept_range(m, n, mode)
+        total *= _products_before(start + length, m, n) - _products_before(start, m, n)
+    return total
+
+
+def _kept_slices(f_shape, g_shape, mode):
+    spans = (kept_range(m, n, mode) for m, n in zip(f_shape, g_shape))
+    return tuple(slice(start, start + length) for start, length in spans)
+
+
+def kept_outputs(f_shape, g_shape, mode):
+    """Number of outputs ``mode`` keeps."""
+    return math.prod(kept_range(m, n, mode)[1] for m, n in zip(f_shape, g_shape))
+
+
+def circular_shape(f_shape, g_shape, mode, real):
+    """FFT shape for ``mode``: per axis, the shortest fast length free of wrap-around
+    on the kept outputs.
+
+    A circular convolution of ``C`` samples adds full output ``j + C`` onto
+    ``j``. The kept outputs ``j in [s, s + L)`` of a full axis of ``F``
+    samples stay clean when ``C >= F - s``: then ``j + C >= F`` lies past the
+    full output, and ``s + L <= F - s <= C`` (true in every mode) keeps
+    ``j < C``. ``'full'`` needs ``F``, ``'same'`` about ``N + K/2``,
+    ``'valid'`` only ``max(M, N)``, which is half of ``F`` for equal lengths.
+    Samples of an operand past ``C`` reach no kept output and may be cut.
+    """
+    return tuple(
+        sfft.next_fast_len(m + n - 1 - kept_range(m, n, mode)[0], real=real)
+        for m, n in zip(f_shape, g_shape)
+    )
+
+
+def direct(f, g, dtype, mode="full", correlate=False):
+    """``f * g`` (or ``f ⋆ g``) by the defining sum, over the kept outputs only.
+
+    .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m], \\qquad
+              (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
+
+    1-D: NumPy's compiled sums, which compute only the outputs of the mode
+    (``numpy.correlate`` conjugates its second argument, so it computes
+    ``f ⋆ g`` without a reversed or conjugated copy). N-D: see
+    :func:`_direct_nd`. The work is :func:`kept_products` multiply-adds.
+
+    Parameters
+    ----------
+    f, g : numpy.ndarray
+        Operands of equal ``ndim``, already validated (``'valid'`` possible).
+    dtype : numpy.dtype
+        Dtype of the computation and result (any numeric dtype the caller
+        chooses: an integer dtype keeps integer sums exact).
+    mode : {'full', 'same', 'valid'}
+    correlate : bool
+        ``f ⋆ g`` instead of ``f * g``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The kept outputs, shape ``kept_range(...)[1]`` per axis, dtype ``dtype``.
+    """
+    f = f.astype(dtype, copy=False)
+    g = g.astype(dtype, copy=False)
+    if f.ndim == 1:
+        return _direct_1d(f, g, mode, correlate)
+    return _direct_nd(f, g, mode, correlate)
+
+
+def _direct_1d(f, g, mode, correlate):
+    m, n = f.size, g.size
+    if mode != "same" or n >= m:
+        # NumPy crops 'same' and 'valid' as kept_range does when g is the longer
+        return np.correlate(g, f, mode) if correlate else np.convolve(f, g, mode)
+    # 'same' with the kernel longer than the signal: the n kept outputs use
+    # only the 2n - 1 kernel samples around them, a 'valid' sum of that part
+    start, _ = kept_range(m, n, mode)
+    kernel = f[::-1] if correlate else f  # f ⋆ g = conj(f reversed) * g
+    lo, hi = start - n + 1, start + n
+    part = kernel[max(lo, 0) : min(hi, m)]
+    if lo < 0 or hi > m:
+        zeros = np.zeros(max(0, -lo), part.dtype), np.zeros(max(0, hi - m), part.dtype)
+        part = np.concatenate([zeros[0], part, zeros[1]])
+    if correlate and part.dtype.kind == "c":
+        part = np.conj(part)
+    return np.convolve(part, g, "valid")
+
+
+def _direct_nd(f, g, mode, correlate):
+    """N-D direct sum over the kept outputs, in one of two orders.
+
+    Shift-and-add loops over the elements of the smaller operand and adds a
+    scaled slice of the larger into the part of the output it reaches; when
+    there are fewer outputs than such steps, the windows of the larger
+    operand (``sliding_window_view``) are contracted with the smaller in one
+    ``tensordot`` instead. Correlation is the convolution with ``conj(f)``
+    reversed: the reversal is a view, the conjugate a copy of ``f`` only when
+    ``f`` is complex.
+    """
+    ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
+    out_shape = tuple(length for _, length in ranges)
+    if correlate:
+        f = np.conj(f) if f.dtype.kind == "c" else f
+        f = f[(slice(None, None, -1),) * f.ndim]
+    small, large = (f, g) if f.size <= g.size else (g, f)
+    if _loops_over_small(small.size, math.prod(out_shape)):
+        return _shift_add(small, large, ranges, out_shape)
+    return _windows_dot(small, large, ranges, out_shape)
+
+
+def _loops_over_small(small_size, outputs):
+    # a Python-level step per element of the smaller operand pays while each
+    # step covers many outputs; with fewer outputs than steps, one product of
+    # all windows with the kernel is cheaper
+    return small_size <= outputs or small_size <= 8
+
+
+def direct_steps(f_shape, g_shape, mode):
+    """Python-level steps of the N-D direct sum (a feature of the cost model)."""
+    small = min(math.prod(f_shape), math.prod(g_shape))
+    return small if _loops_over_small(small, kept_outputs(f_shape, g_shape, mode)) else 1
+
+
+def _shift_add(small, large, ranges, out_shape):
+    # per axis and index i of small: the output slice and the slice of large
+    # it adds (kept output j is full index s + j and takes large[s + j - i]);
+    # an index whose shifted copy misses the kept outputs is left out
+    per_axis = []
+    for k, (s, length), n in zip(small.shape, ranges, large.shape):
+        steps = []
+        for i in range(k):
+            lo, hi = max(0, i - s), min(length, n + i - s)
+            if lo < hi:
+                steps.append((i, slice(lo, hi), slice(s + lo - i, s + hi - i)))
+        per_axis.append(steps)
+    out = np.zeros(out_shape, np.result_type(small, large))
+    for combo in itertools.product(*per_axis):
+        index = tuple(c[0] for c in combo)
+        out[tuple(c[1] for c in combo)] += large[tuple(c[2] for c in combo)] * small[index]
+    return out
+
+
+#: Elements of the window copy that one ``tensordot`` of :func:`_windows_dot` makes.
+_WINDOW_CHUNK = 2**18
+
+
+def _windows_dot(small, large, ranges, out_shape):
+    # kept output j takes sum_i small[i] large[s + j - i]: a correlation of the
+    # (zero-extended) large operand with small reversed, window by window
+    pads, crop = [], []
+    for (s, length), k, n in zip(ranges, small.shape, large.shape):
+        lo, hi = s - (k - 1), s + length  # the large samples the kept outputs touch
+        pads.append((max(0, -lo), max(0, hi - n)))
+        crop.append(slice(max(lo, 0), min(hi, n)))
+    part = large[tuple(crop)]
+    if any(a or b for a, b in pads):
+        part = np.pad(part, pads)
+    windows = np.lib.stride_tricks.sliding_window_view(part, small.shape)
+    kernel = small[(slice(None, None, -1),) * small.ndim]
+    # tensordot copies the windows it contracts: a few output rows at a time
+    rows = max(1, _WINDOW_CHUNK // (small.size * math.prod(out_shape[1:])))
+    if rows >= out_shape[0]:
+        return np.tensordot(windows, kernel, axes=small.ndim)
+    out = np.empty(out_shape, np.result_type(small, large))
+    for r in range(0, out_shape[0], rows):
+        out[r : r + rows] = np.tensordot(windows[r : r + rows], kernel, axes=small.ndim)
+    return out
+
+
+def fft(f, g, dtype, mode="full", correlate=False):
+    """``f * g`` (or ``f ⋆ g``) by one circular convolution just long enough for ``mode``.
+
+    .. math:: y = \\mathcal{F}^{-1}\\big(\\mathcal{F}(h_0)\\,\\mathcal{F}(g_0)\\big),
+              \\qquad h = f \\text{ or } h[m] = \\overline{f[M - 1 - m]}
+
+    with both operands zero-padded (or cut) to :func:`circular_shape`; the
+    kept outputs are ``y[s : s + L]`` on every axis, one slice. For a
+    correlation the reversed, conjugated kernel ``h`` is written straight into
+    the zero-padded buffer the transform needs anyway, so the conversion
+    identity costs no extra copy.
+
+    Parameters
+    ----------
+    f, g : numpy.ndarray
+        Operands of equal ``ndim``, already validated.
+    dtype : numpy.dtype
+        Floating dtype of the result; real dtypes use real FFTs.
+    mode : {'full', 'same', 'valid'}
+    correlate : bool
+        ``f ⋆ g`` instead of ``f * g``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The kept outputs, dtype ``dtype``.
+    """
+    dtype = np.dtype(dtype)
+    real = dtype.kind == "f"
+    shape = circular_shape(f.shape, g.shape, mode, real)
+    keep = _kept_slices(f.shape, g.shape, mode)
+    g = g.astype(dtype, copy=False)
+    f = _reversed_conj_padded(f, shape, dtype) if correlate else f.astype(dtype, copy=False)
+    if f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
+        fwd, inv = (sfft.rfft, sfft.irfft) if real else (sfft.fft, sfft.ifft)
+        spec = fwd(f, shape[0])
+        spec *= fwd(g, shape[0])
+        y = inv(spec, shape[0], overwrite_x=True)
+    else:
+        fwd, inv = (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
+        axes = tuple(range(g.ndim))
+        spec = fwd(f, shape, axes=axes)
+        spec *= fwd(g, shape, axes=axes)
+        y = inv(spec, shape, axes=axes, overwrite_x=True)
+    return np.ascontiguousarray(y[keep], dtype=dtype)
+
+
+def _reversed_conj_padded(f, shape, dtype):
+    """``conj(f)`` reversed on every axis, zero-padded (or cut) to ``shape``, in one pass."""
+    buf = np.zeros(shape, dtype)
+    fit = tuple(slice(0, min(m, c)) for m, c in zip(f.shape, shape))
+    reversed_f = f[(slice(None, None, -1),) * f.ndim][fit]
+    if dtype.kind == "c":
+        np.conjugate(reversed_f, out=buf[fit])
+    else:
+        buf[fit] = reversed_f
+    return buf
+
+
+def oa(f, g, dtype, mode="full", correlate=False):
+    """``f * g`` (or ``f ⋆ g``) by overlap-add (:func:`oa_convolve_full`), cut to ``mode``.
+
+    Overlap-add is chosen for a short kernel and a long signal, where every
+    mode keeps nearly the full output. A correlation convolves with
+    ``conj(f)`` reversed (a copy of the kernel, short here).
+    """
+    if correlate:
+        f = np.conj(f[(slice(None, None, -1),) * f.ndim])
+    full = oa_convolve_full(f, g, dtype)
+    if mode == "full":
+        return full
+    keep = _kept_slices(f.shape, g.shape, mode)
+    return np.ascontiguousarray(full[keep])

@@ -1,0 +1,183 @@
+"""Tests of the mode-aware paths of convcorr.methods and the mode-aware cost model.
+
+The paths compute only the outputs a mode keeps (the direct sum over kept
+outputs, an FFT just long enough for them, correlation with the reversal and
+conjugate folded in), so each is checked against the defining sums of
+``convcorr.exact`` in every floating dtype, mode and operation, on shapes that
+reach every branch. The operands hold small integers, so the direct sum must
+match exactly and the FFT paths to rounding.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from conftest import DTYPES, MODES, valid_possible
+
+import convcorr
+from convcorr import costmodel, exact, methods
+
+PATHS = {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
+TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12}
+
+SHAPES = [
+    ((3,), (11,)),
+    ((11,), (3,)),  # kernel longer than signal: 'same' sums a window of f
+    ((7,), (2,)),  # 'same' whose circular length is shorter than the kernel
+    ((1,), (5,)),
+    ((6,), (6,)),
+    ((9,), (12,)),
+    ((2, 3), (5, 4)),
+    ((4, 4), (5, 5)),  # 'valid': fewer outputs than kernel samples (windows product)
+    ((5, 2), (2, 6)),  # no 'valid'
+    ((2, 2, 2), (3, 4, 3)),
+    ((3, 3, 2), (3, 3, 3)),
+]
+
+
+def small_ints(rng, shape, dtype):
+    x = rng.integers(-8, 9, size=shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.integers(-8, 9, size=shape)
+    return x.astype(dtype)
+
+
+def defining_sum(op, f, g, mode):
+    """``f * g`` or ``f ⋆ g`` by ``convcorr.exact`` on the real and imaginary parts."""
+    fr, fi = (np.real(f).astype(int), np.imag(f).astype(int))
+    gr, gi = (np.real(g).astype(int), np.imag(g).astype(int))
+
+    def part(a, b):
+        return getattr(exact, op)(a, b, mode).astype(float)
+
+    # conj(f) = fr - i fi in a correlation, f = fr + i fi in a convolution
+    s = -1 if op == "correlate" else 1
+    real = part(fr, gr) - s * part(fi, gi)
+    imag = part(fr, gi) + s * part(fi, gr)
+    return real + 1j * imag
+
+
+def cases():
+    for f_shape, g_shape in SHAPES:
+        for mode in MODES:
+            if mode != "valid" or valid_possible(f_shape, g_shape):
+                yield f_shape, g_shape, mode
+
+
+@pytest.mark.parametrize("op", ["convolve", "correlate"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_mode_aware_paths_equal_the_defining_sum(path, dtype, op, rng):
+    for f_shape, g_shape, mode in cases():
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        out = PATHS[path](f, g, np.dtype(dtype), mode, op == "correlate")
+        ref = defining_sum(op, f, g, mode)
+        if np.dtype(dtype).kind == "f":
+            ref = ref.real
+        where = (path, f_shape, g_shape, mode)
+        assert out.shape == ref.shape, where
+        assert out.dtype == np.dtype(dtype), where
+        assert out.flags.c_contiguous, where
+        if path == "direct":  # small integers: every partial sum is exact
+            assert np.array_equal(out, ref), where
+        else:
+            assert np.abs(out - ref).max() <= TOL[dtype] * max(1.0, np.abs(ref).max()), where
+
+
+@pytest.mark.parametrize("op", ["convolve", "correlate"])
+@pytest.mark.parametrize("method", ["direct", "fft", "oa", "auto"])
+def test_public_api_runs_the_mode_aware_paths_on_integers(method, op, rng):
+    for f_shape, g_shape, mode in cases():
+        f = rng.integers(-50, 51, size=f_shape)
+        g = rng.integers(-50, 51, size=g_shape)
+        out = getattr(convcorr, op)(f, g, mode, method=method)
+        ref = getattr(exact, op)(f, g, mode).astype(float)
+        assert out.shape == ref.shape
+        assert np.array_equal(np.round(out), ref), (f_shape, g_shape, mode)
+
+
+def test_correlate_leaves_its_inputs_alone(rng):
+    f = small_ints(rng, (5, 3), "complex128")
+    g = small_ints(rng, (9, 8), "complex128")
+    f0, g0 = f.copy(), g.copy()
+    for path in PATHS.values():
+        for mode in MODES:
+            path(f, g, np.dtype("complex128"), mode, True)
+    assert np.array_equal(f, f0) and np.array_equal(g, g0)
+
+
+def test_windows_product_in_chunks(rng, monkeypatch):
+    # a tiny chunk forces the window product to run a few output rows at a time
+    monkeypatch.setattr(methods, "_WINDOW_CHUNK", 16)
+    f, g = small_ints(rng, (4, 4), "float64"), small_ints(rng, (6, 6), "float64")
+    for mode in MODES:
+        assert methods.direct_steps(f.shape, g.shape, mode) == (1 if mode == "valid" else f.size)
+        for op in ("convolve", "correlate"):
+            out = methods.direct(f, g, np.dtype("float64"), mode, op == "correlate")
+            assert np.array_equal(out, defining_sum(op, f, g, mode).real)
+
+
+def test_both_orders_of_the_nd_direct_sum_are_reached():
+    # many outputs: one step per kernel element; a handful: one window product
+    assert methods.direct_steps((3, 3), (64, 64), "same") == 9
+    assert methods.direct_steps((60, 60), (64, 64), "valid") == 1
+
+
+def test_kept_products_counts_the_terms_of_the_kept_outputs(rng):
+    for f_shape, g_shape, mode in cases():
+        ones = exact.convolve(np.ones(f_shape, int), np.ones(g_shape, int), mode)
+        assert methods.kept_products(f_shape, g_shape, mode) == int(ones.sum())
+        assert methods.kept_outputs(f_shape, g_shape, mode) == ones.size
+
+
+@pytest.mark.parametrize(
+    ("f_len", "g_len", "mode", "length"),
+    [
+        (100, 1000, "full", 1099),
+        (100, 1000, "same", 1099 - 49),
+        (100, 1000, "valid", 1000),
+        (1000, 100, "valid", 1000),
+    ],
+)
+def test_circular_shape_follows_the_mode(f_len, g_len, mode, length):
+    (got,) = methods.circular_shape((f_len,), (g_len,), mode, real=True)
+    assert length <= got <= 1.25 * length
+
+
+def test_cost_model_prices_only_the_kept_outputs():
+    n = 2_000_000
+    full = costmodel.predict_times((n - 5,), (n,), "float64")
+    valid = costmodel.predict_times((n - 5,), (n,), "float64", mode="valid")
+    assert valid["direct"] < full["direct"] / 1000
+    assert valid["fft"] < full["fft"]
+    # the case of issue 14: 'valid' of two long signals is six outputs
+    assert costmodel.choose_method((n - 5,), (n,), "float64", mode="valid") == "direct"
+    assert costmodel.choose_method((n - 5,), (n,), "float64") == "fft"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_features_follow_the_mode(mode):
+    x = costmodel.features("direct_1d", (100,), (5000,), True, mode)
+    assert x[3] == methods.kept_products((100,), (5000,), mode)
+    x = costmodel.features("fft", (100,), (5000,), True, mode)
+    size = math.prod(methods.circular_shape((100,), (5000,), mode, True))
+    assert x[1] == pytest.approx(size * math.log2(size))
+
+
+def test_choose_method_rejects_an_impossible_valid():
+    with pytest.raises(ValueError, match="valid"):
+        costmodel.choose_method((3, 5), (5, 3), "float64", mode="valid")
+    with pytest.raises(ValueError, match="mode"):
+        costmodel.predict_times((3,), (5,), "float64", mode="middle")
+
+
+def test_calibrate_fits_cases_in_every_mode():
+    cases = {
+        "direct_1d": [(3, 64), (16, 256, "same"), (60, 64, "valid")],
+        "direct_nd": [((2, 2), (8, 8)), ((3, 3), (16, 16), "same"), ((7, 7), (8, 8), "valid")],
+        "fft": [(16, 16), (64, 64, "same"), (256, 256, "valid")],
+        "oa": [(16, 2048), (8, 1024, "same"), (32, 4096, "valid")],
+    }
+    fit = costmodel.calibrate(("float64",), repeats=1, cases=cases)
+    assert {m[4] for m in fit.measurements} == set(MODES)
+    assert costmodel.check_constants(fit.constants) == fit.constants
