@@ -28,7 +28,7 @@ import numbers
 import numpy as np
 import scipy.fft as sfft
 
-from .discrete import correlate, correlation_lags
+from . import correlate, correlation_lags
 
 # Deviations of a window from its mean below this many ulps of its largest
 # value are what rounding the mean leaves of a constant window.
@@ -146,7 +146,7 @@ def normalized_correlate(f, g, mode="full", method="auto"):
     mode : {'full', 'same', 'valid'}, optional
         As in :func:`convcorr.correlate`; ``'full'`` has
         ``len(f) + len(g) - 1`` lags ``-(len(f) - 1) .. len(g) - 1`` per axis.
-    method : {'auto', 'direct', 'fft'}, optional
+    method : {'auto', 'direct', 'fft', 'oa'}, optional
         As in :func:`convcorr.correlate`.
 
     Returns
@@ -320,7 +320,7 @@ def estimate_delay(reference, received, weighting="none", method="auto"):
         ``'none'``: the plain cross-correlation :func:`convcorr.correlate`.
         ``'phat'``: the generalized cross-correlation with the phase
         transform, :func:`gcc_phat`.
-    method : {'auto', 'direct', 'fft'}, optional
+    method : {'auto', 'direct', 'fft', 'oa'}, optional
         Method of the plain correlation (``'phat'`` always uses the FFT).
 
     Returns
