@@ -43,3 +43,43 @@ def test_rot180_is_point_reflection_not_transpose():
     assert not np.array_equal(r, k[::-1, ::-1].T)
     with pytest.raises(ValueError, match="2 dimensions"):
         book.rot180(np.arange(3))
+
+
+def test_integral_is_over_the_real_line_innermost_first():
+    import sympy as sp
+
+    x, y = sp.symbols("x y", real=True)
+    i = book.integral(sp.exp(-(x**2) - y**2), x, y)
+    assert i.limits == ((x, -sp.oo, sp.oo), (y, -sp.oo, sp.oo))
+    assert sp.simplify(i.doit() - sp.pi) == 0
+    with pytest.raises(ValueError, match="variables"):
+        book.integral(x)
+    with pytest.raises(TypeError, match="Symbol"):
+        book.integral(x, 1)
+
+
+def test_gaussian_centre_and_width():
+    import sympy as sp
+
+    t = sp.Symbol("t", real=True)
+    g = book.gaussian(t, 2, 3)
+    assert g(2) == 1 and sp.simplify(g(5) - sp.exp(-sp.Rational(1, 2))) == 0
+    with pytest.raises(ValueError, match="width"):
+        book.gaussian(t, 0, 0)
+
+
+def test_stacked_puts_each_reason_under_its_step():
+    import sympy as sp
+
+    from convcorr import symbolic as S
+
+    t, u = sp.symbols("t u", real=True)
+    f, g = sp.Function("f"), sp.Function("g")
+    d = S.Derivation(r"(f * g)(t)", S.convolution(f, g, t))
+    d.substitute(t - sp.Symbol("tau", real=True), u, book.integral(f(t - u) * g(u), u), "slide")
+    text = book.stacked(d).data
+    lines = text.split(r"\\")
+    assert len(lines) == 2 * len(d.steps)
+    assert r"\text{slide}" in lines[3] and r"\text{definition}" in lines[1]
+    with pytest.raises(TypeError, match="Derivation"):
+        book.stacked("not a derivation")

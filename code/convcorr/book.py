@@ -10,7 +10,16 @@ import re
 
 import numpy as np
 
-__all__ = ["crandn", "html_table", "rel_err", "rot180", "use_book_style"]
+__all__ = [
+    "crandn",
+    "gaussian",
+    "html_table",
+    "integral",
+    "rel_err",
+    "rot180",
+    "stacked",
+    "use_book_style",
+]
 
 
 def crandn(rng, *shape):
@@ -141,3 +150,61 @@ def use_book_style():
             "figure.constrained_layout.use": True,
         }
     )
+
+
+def integral(expr, *variables):
+    """Unevaluated SymPy integral of ``expr`` over the real line in each variable.
+
+    ``integral(h, x, y)`` is ``∫∫ h dx dy`` with the innermost variable first, the order
+    SymPy uses for ``Integral(h, (x, -oo, oo), (y, -oo, oo))``.
+    """
+    import sympy as sp
+
+    if not variables:
+        raise ValueError("variables must name at least one integration variable; got none")
+    for x in variables:
+        if not isinstance(x, sp.Symbol):
+            raise TypeError(f"each variable must be a sympy Symbol; got {x!r}")
+    return sp.Integral(expr, *[(x, -sp.oo, sp.oo) for x in variables])
+
+
+def gaussian(var, centre=0, width=1):
+    """The unnormalised Gaussian ``G_{μ,σ}(x) = exp(−(x − μ)² / (2σ²))`` as a SymPy Lambda.
+
+    ``var`` is the Lambda's variable, ``centre`` is μ and ``width`` is σ (SymPy numbers or
+    symbols; σ must not be zero).
+    """
+    import sympy as sp
+
+    if not isinstance(var, sp.Symbol):
+        raise TypeError(f"var must be a sympy Symbol; got {var!r}")
+    if sp.sympify(width).is_zero:
+        raise ValueError(f"width must be non-zero; got {width!r}")
+    return sp.Lambda(var, sp.exp(-((var - centre) ** 2) / (2 * width**2)))
+
+
+def _why_tex(words):
+    # words in \text{}, $...$ pieces as math (the convention of Derivation justifications)
+    pieces = str(words).split("$")
+    return " ".join(p if i % 2 else rf"\text{{{p}}}" for i, p in enumerate(pieces) if p)
+
+
+def stacked(derivation):
+    """A derivation laid out for a narrow column: each reason on its own line, under its step.
+
+    Reads only the public ``lhs`` and ``steps`` of a :class:`convcorr.symbolic.Derivation`
+    (``step.latex()``, ``step.why``, ``step.note``) and returns an ``IPython.display.Math``
+    object whose ``aligned`` block alternates ``= expression`` lines with indented reason lines.
+    """
+    from IPython.display import Math
+
+    steps = getattr(derivation, "steps", None)
+    if not steps or not isinstance(getattr(derivation, "lhs", None), str):
+        raise TypeError(f"derivation must be a Derivation with steps; got {derivation!r}")
+    lines = []
+    for i, step in enumerate(steps):
+        head = derivation.lhs if i == 0 else ""
+        note = "" if step.note is None else rf",\ {step.note}"
+        lines.append(f"{head} &= {step.latex()}")
+        lines.append(rf"&\qquad\small{{\color{{gray}}{{{_why_tex(step.why)}{note}}}}}")
+    return Math("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}")
