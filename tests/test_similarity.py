@@ -182,6 +182,16 @@ def test_match_template_flat_windows_score_zero_and_rounding_flat_too():
     assert np.all(out[-6:] != 0)
 
 
+def test_match_template_windows_constant_up_to_an_ulp_score_zero():
+    # 0.1 + 0.2 and 0.3 differ in the last bit: the pattern of those bits is no texture
+    rng = np.random.default_rng(27)
+    x = np.r_[np.where(rng.random(30) < 0.5, 0.3, 0.1 + 0.2), rng.standard_normal(10)]
+    assert np.unique(x[:30]).size == 2
+    out = sim.match_template([1.0, 2.0, 0.5, 3.0], x)
+    assert np.all(out[:27] == 0)
+    assert np.all(out[30:] != 0)
+
+
 def test_match_template_flat_rule_is_per_window_not_global():
     # a faint textured stretch next to a huge flat one keeps its score
     rng = np.random.default_rng(14)
