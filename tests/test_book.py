@@ -83,3 +83,23 @@ def test_stacked_puts_each_reason_under_its_step():
     assert r"\text{slide}" in lines[3] and r"\text{definition}" in lines[1]
     with pytest.raises(TypeError, match="Derivation"):
         book.stacked("not a derivation")
+
+
+def test_animation_html_plays_offline_with_alt_text():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    (line,) = ax.plot([0, 1], [0, 0])
+    anim = FuncAnimation(fig, lambda i: line.set_ydata([0, i]), frames=2)
+    out = book.animation_html(anim, "A line that tilts up.", dpi=50)
+    plt.close(fig)
+    assert "http" not in out and "font-awesome" not in out and 'class="fa' not in out
+    assert 'alt="A line that tilts up."' in out and 'aria-label="Frame"' in out
+    assert out.count("data:image/png;base64") == 2 or "frames[1]" in out
+    with pytest.raises(ValueError, match="alt"):
+        book.animation_html(anim, " ")
+

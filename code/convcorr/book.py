@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 __all__ = [
+    "animation_html",
     "crandn",
     "gaussian",
     "html_table",
@@ -208,3 +209,61 @@ def stacked(derivation):
         lines.append(f"{head} &= {step.latex()}")
         lines.append(rf"&\qquad\small{{\color{{gray}}{{{_why_tex(step.why)}{note}}}}}")
     return Math("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}")
+
+
+_ANIMATION_BUTTONS = {
+    "fa fa-minus": "slower",
+    "fa fa-fast-backward": "first",
+    "fa fa-step-backward": "back",
+    "fa fa-play fa-flip-horizontal": "◀ play",
+    "fa fa-pause": "pause",
+    "fa fa-play": "play ▶",
+    "fa fa-step-forward": "next",
+    "fa fa-fast-forward": "last",
+    "fa fa-plus": "faster",
+}
+
+
+def animation_html(anim, alt, *, dpi=200, display_width=700):
+    """A matplotlib animation as self-contained HTML that plays offline, for ``display(HTML())``.
+
+    Wraps ``anim.to_jshtml()`` (frames as inline PNGs, player JavaScript inline) and removes
+    what would reach the network or fail a reader: the Font Awesome stylesheet from a CDN (the
+    player's icon buttons get words instead), an image without alt text, and a slider without
+    a label. Frames are rendered at ``dpi`` and shown at most ``display_width`` px wide, so with
+    the defaults a 7 in figure has twice the displayed pixels (sharp on high-density screens).
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+        The animation (its frames are drawn here, once).
+    alt : str
+        What the animation shows, for readers who cannot see it (non-empty).
+    dpi : float, optional
+        Resolution of the frames.
+    display_width : int, optional
+        Largest displayed width of the frames, in CSS pixels.
+
+    Returns
+    -------
+    str
+        The HTML of the player.
+    """
+    import html as _html
+
+    import matplotlib as mpl
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a sentence saying what the animation shows; got {alt!r}")
+    with mpl.rc_context({"savefig.dpi": dpi}):
+        out = anim.to_jshtml()
+    out = re.sub(r"<link[^>]*font-awesome[^>]*>", "", out)
+    for icon, word in _ANIMATION_BUTTONS.items():
+        out = out.replace(f'<i class="{icon}"></i>', word)
+    out = out.replace(
+        '<img id="_anim_img',
+        f'<img alt="{_html.escape(alt)}" style="width: 100%; max-width: {int(display_width)}px" '
+        'id="_anim_img',
+    )
+    return out.replace('type="range"', 'type="range" aria-label="Frame"')
+
