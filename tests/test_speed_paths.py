@@ -106,21 +106,42 @@ def test_correlate_leaves_its_inputs_alone(rng):
     assert np.array_equal(f, f0) and np.array_equal(g, g0)
 
 
+@pytest.mark.parametrize("strategy", ["flat", "shift", "windows"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_every_nd_direct_strategy_equals_the_defining_sum(strategy, dtype, rng):
+    for f_shape, g_shape, mode in cases():
+        if len(f_shape) == 1:
+            continue
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        for op in ("convolve", "correlate"):
+            out = methods.direct(f, g, np.dtype(dtype), mode, op == "correlate", strategy)
+            ref = defining_sum(op, f, g, mode)
+            ref = ref.real if np.dtype(dtype).kind == "f" else ref
+            assert out.dtype == np.dtype(dtype)
+            assert np.array_equal(out, ref), (strategy, f_shape, g_shape, mode, op)
+
+
 def test_windows_product_in_chunks(rng, monkeypatch):
     # a tiny chunk forces the window product to run a few output rows at a time
     monkeypatch.setattr(methods, "_WINDOW_CHUNK", 16)
     f, g = small_ints(rng, (4, 4), "float64"), small_ints(rng, (6, 6), "float64")
-    for mode in MODES:
-        assert methods.direct_steps(f.shape, g.shape, mode) == (1 if mode == "valid" else f.size)
-        for op in ("convolve", "correlate"):
-            out = methods.direct(f, g, np.dtype("float64"), mode, op == "correlate")
-            assert np.array_equal(out, defining_sum(op, f, g, mode).real)
+    for op in ("convolve", "correlate"):
+        out = methods.direct(f, g, np.dtype("float64"), "valid", op == "correlate", "windows")
+        assert np.array_equal(out, defining_sum(op, f, g, "valid").real)
 
 
-def test_both_orders_of_the_nd_direct_sum_are_reached():
-    # many outputs: one step per kernel element; a handful: one window product
-    assert methods.direct_steps((3, 3), (64, 64), "same") == 9
-    assert methods.direct_steps((60, 60), (64, 64), "valid") == 1
+def test_direct_plan_picks_each_strategy_where_it_pays():
+    assert methods.direct_plan((2, 2), (10, 10), "full", True)[0] == "flat"
+    assert methods.direct_plan((3, 3), (256, 256), "same", True)[:2] == ("shift", 9)
+    assert methods.direct_plan((60, 60), (64, 64), "valid", True)[:2] == ("windows", 1)
+    assert methods.direct_plan((2, 2), (10, 10), "full", True, flat=False)[0] == "shift"
+
+
+def test_flat_lengths_tile_the_full_output():
+    # the flattened 1-D full output has exactly the full N-D output's size
+    for f_shape, g_shape, _ in cases():
+        lf, lg = methods.flat_lengths(f_shape, g_shape)
+        assert lf + lg - 1 == math.prod(a + b - 1 for a, b in zip(f_shape, g_shape))
 
 
 def test_kept_products_counts_the_terms_of_the_kept_outputs(rng):

@@ -33,7 +33,7 @@ import numpy as np
 from . import methods
 from ._checks import check_choice, check_length, check_mode
 from ._shapes import full_shape, mode_slices
-from .methods import circular_shape, direct_steps, kept_outputs, kept_products, oa_plan
+from .methods import circular_shape, direct_plan, flat_lengths, kept_outputs, kept_products, oa_plan
 
 __all__ = [
     "CALIBRATION_CASES",
@@ -69,17 +69,20 @@ __all__ = [
 #:   a real kernel of at most 11 samples, which NumPy sums with an unrolled
 #:   loop instead of one BLAS dot call per output sample.
 #: * ``direct_nd``: N-D direct sum in ``s`` Python-level steps
-#:   (:func:`~convcorr.methods.direct_steps`: one per element of the smaller
+#:   (:func:`~convcorr.methods.direct_plan`: one per element of the smaller
 #:   operand, or one for all when there are fewer outputs than elements);
-#:   ``t = c0 + c1 s + c2 P``.
-#: * ``fft``: one transform of ``L`` samples, the circular length the mode
-#:   needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
-#:   ``'full'``, ``max(M, N)`` for ``'valid'``);
-#:   ``t = c0 + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``, the last term
-#:   for transforms that spill out of the cache.
-#: * ``oa``: ``B`` blocks of ``Lb`` samples and ``F`` full-output samples;
-#:   ``t = c0 + c1 B Lb log2 Lb + c2 (B Lb + F)``; the blocks are short
-#:   enough to stay in the cache.
+#:   ``t = c0 + c1 s + c2 P``. A small N-D problem that the direct sum runs
+#:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on the
+#:   flattened lengths (:func:`~convcorr.methods.flat_lengths`).
+#: * ``fft``: transforms of ``L`` samples in all, the circular length the
+#:   mode needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
+#:   ``'full'``, ``max(M, N)`` for ``'valid'``), over ``d`` axes;
+#:   ``t = c0 d + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``: the fixed
+#:   cost is paid per transformed axis, the last term for transforms that
+#:   spill out of the cache.
+#: * ``oa``: ``B`` blocks of ``Lb`` samples and ``F`` full-output samples
+#:   over ``d`` axes; ``t = c0 d + c1 B Lb log2 Lb + c2 (B Lb + F)``; the
+#:   blocks are short enough to stay in the cache.
 #:
 #: Fitted by :func:`calibrate` (non-negative least squares on the relative
 #: error; the fastest of 21 interleaved repeats of each case in
@@ -161,16 +164,17 @@ def features(term, f_shape, g_shape, real, mode="full"):
         products = float(kept_products(f_shape, g_shape, mode))
         return (1.0, outputs if unrolled else 0.0, 0.0 if unrolled else outputs, products)
     if term == "direct_nd":
-        steps = float(direct_steps(f_shape, g_shape, mode))
-        return (1.0, steps, float(kept_products(f_shape, g_shape, mode)))
+        _, steps, products = direct_plan(f_shape, g_shape, mode, real, flat=False)
+        return (1.0, float(steps), float(products))
+    axes = float(len(f_shape))
     if term == "fft":
         size = math.prod(circular_shape(f_shape, g_shape, mode, real))
-        return (1.0, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
+        return (axes, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
     shape = full_shape(f_shape, g_shape)
     plan = oa_plan(*_large_small(f_shape, g_shape))
     blocks = math.prod(b for _, _, b in plan)
     lb = math.prod(lb for lb, _, _ in plan)
-    return (1.0, blocks * lb * math.log2(max(lb, 2)), float(blocks * lb + math.prod(shape)))
+    return (axes, blocks * lb * math.log2(max(lb, 2)), float(blocks * lb + math.prod(shape)))
 
 
 def _large_small(f_shape, g_shape):
@@ -204,10 +208,15 @@ def _predict(f_shape, g_shape, name, mode, constants):
         x = features(term, f_shape, g_shape, real, mode)
         return math.fsum(a * b for a, b in zip(c[term], x))
 
-    times = {
-        "direct": price("direct_1d" if len(f_shape) == 1 else "direct_nd"),
-        "fft": price("fft"),
-    }
+    if len(f_shape) == 1:
+        direct = price("direct_1d")
+    elif direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
+        lf, lg = flat_lengths(f_shape, g_shape)
+        x = features("direct_1d", (lf,), (lg,), real)
+        direct = math.fsum(a * b for a, b in zip(c["direct_1d"], x))
+    else:
+        direct = price("direct_nd")
+    times = {"direct": direct, "fft": price("fft")}
     if any(b > 1 for _, _, b in oa_plan(*_large_small(f_shape, g_shape))):
         times["oa"] = price("oa")
     return times
@@ -548,9 +557,15 @@ def _random(shape, dtype, rng):
     return x.astype(dtype)
 
 
+def _direct_loop(f, g, dtype, mode):
+    # the N-D strategies direct_nd prices (the flat one is priced as 1-D)
+    strategy = direct_plan(f.shape, g.shape, mode, dtype.kind == "f", flat=False)[0]
+    return methods.direct(f, g, dtype, mode, strategy=strategy)
+
+
 _RUNNERS = {
     "direct_1d": methods.direct,
-    "direct_nd": methods.direct,
+    "direct_nd": _direct_loop,
     "fft": methods.fft,
     "oa": methods.oa,
 }

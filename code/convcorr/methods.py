@@ -27,10 +27,11 @@ __all__ = [
     "circular_shape",
     "direct",
     "direct_convolve_full",
-    "direct_steps",
+    "direct_plan",
     "fft",
     "fft_convolve_full",
     "fft_shape",
+    "flat_lengths",
     "kept_outputs",
     "kept_products",
     "kept_range",
@@ -379,7 +380,7 @@ def circular_shape(f_shape, g_shape, mode, real):
     )
 
 
-def direct(f, g, dtype, mode="full", correlate=False):
+def direct(f, g, dtype, mode="full", correlate=False, strategy=None):
     """``f * g`` (or ``f ⋆ g``) by the defining sum, over the kept outputs only.
 
     .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m], \\qquad
@@ -400,6 +401,8 @@ def direct(f, g, dtype, mode="full", correlate=False):
     mode : {'full', 'same', 'valid'}
     correlate : bool
         ``f ⋆ g`` instead of ``f * g``.
+    strategy : {None, 'flat', 'shift', 'windows'}
+        N-D only: force one strategy of :func:`direct_plan` (default: its choice).
 
     Returns
     -------
@@ -410,7 +413,7 @@ def direct(f, g, dtype, mode="full", correlate=False):
     g = g.astype(dtype, copy=False)
     if f.ndim == 1:
         return _direct_1d(f, g, mode, correlate)
-    return _direct_nd(f, g, mode, correlate)
+    return _direct_nd(f, g, mode, correlate, strategy)
 
 
 def _direct_1d(f, g, mode, correlate):
@@ -432,39 +435,96 @@ def _direct_1d(f, g, mode, correlate):
     return np.convolve(part, g, "valid")
 
 
-def _direct_nd(f, g, mode, correlate):
-    """N-D direct sum over the kept outputs, in one of two orders.
+def _direct_nd(f, g, mode, correlate, strategy):
+    """N-D direct sum over the kept outputs, by the strategy of :func:`direct_plan`.
 
-    Shift-and-add loops over the elements of the smaller operand and adds a
-    scaled slice of the larger into the part of the output it reaches; when
-    there are fewer outputs than such steps, the windows of the larger
-    operand (``sliding_window_view``) are contracted with the smaller in one
-    ``tensordot`` instead. Correlation is the convolution with ``conj(f)``
-    reversed: the reversal is a view, the conjugate a copy of ``f`` only when
-    ``f`` is complex.
+    Correlation is the convolution with ``conj(f)`` reversed: the reversal is
+    a view, the conjugate a copy of ``f`` only when ``f`` is complex.
     """
-    ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
-    out_shape = tuple(length for _, length in ranges)
+    if strategy is None:
+        strategy, _, _ = direct_plan(f.shape, g.shape, mode, f.dtype.kind != "c")
     if correlate:
         f = np.conj(f) if f.dtype.kind == "c" else f
         f = f[(slice(None, None, -1),) * f.ndim]
+    if strategy == "flat":
+        full = _flat_full(f, g)
+        keep = _kept_slices(f.shape, g.shape, mode)
+        return full if mode == "full" else np.ascontiguousarray(full[keep])
+    ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
+    out_shape = tuple(length for _, length in ranges)
     small, large = (f, g) if f.size <= g.size else (g, f)
-    if _loops_over_small(small.size, math.prod(out_shape)):
+    if strategy == "shift":
         return _shift_add(small, large, ranges, out_shape)
     return _windows_dot(small, large, ranges, out_shape)
 
 
-def _loops_over_small(small_size, outputs):
-    # a Python-level step per element of the smaller operand pays while each
-    # step covers many outputs; with fewer outputs than steps, one product of
-    # all windows with the kernel is cheaper
-    return small_size <= outputs or small_size <= 8
+#: Cost of one Python-level step of shift-and-add, in multiply-adds, and of
+#: one multiply-add of NumPy's compiled 1-D sum, in shift-and-add
+#: multiply-adds (real, complex); rough ratios measured on the build machine,
+#: only used to choose among the strategies of one method.
+_STEP_PRODUCTS = 2500
+_FLAT_PRODUCT_SHARE = (0.1, 0.3)
 
 
-def direct_steps(f_shape, g_shape, mode):
-    """Python-level steps of the N-D direct sum (a feature of the cost model)."""
+def flat_lengths(f_shape, g_shape):
+    """Lengths of both operands flattened with the rows of the full output.
+
+    Each operand zero-padded on every axis but the first to the full output's
+    width and flattened; its trailing zeros cut. The 1-D full convolution of
+    the two is then the N-D full convolution, row by row (no row spills into
+    the next: each is as wide as the full output).
+    """
+    widths = full_shape(f_shape, g_shape)
+    return _flat_length(f_shape, widths), _flat_length(g_shape, widths)
+
+
+def _flat_length(shape, widths):
+    # last flat index + 1 of an array of ``shape`` laid out with row ``widths``
+    return sum((n - 1) * math.prod(widths[i + 1 :]) for i, n in enumerate(shape)) + 1
+
+
+def direct_plan(f_shape, g_shape, mode, real, flat=True):
+    """Strategy of the N-D direct sum, its Python-level steps and its multiply-adds.
+
+    * ``'flat'``: one compiled 1-D sum of both operands flattened (see
+      :func:`flat_lengths`), which multiplies many padding zeros but costs
+      no Python loop: best for small problems;
+    * ``'shift'``: shift-and-add, one step per element of the smaller
+      operand, each adding a scaled slice of the larger to the kept outputs;
+    * ``'windows'``: one ``tensordot`` of the larger operand's windows with
+      the smaller, when there are fewer kept outputs than steps.
+
+    ``flat=False`` leaves ``'flat'`` out (to time the other two).
+
+    Returns
+    -------
+    (str, int, int)
+        The strategy, its steps and its multiply-adds (for ``'flat'`` the
+        products of the flattened 1-D sum).
+    """
+    products = kept_products(f_shape, g_shape, mode)
     small = min(math.prod(f_shape), math.prod(g_shape))
-    return small if _loops_over_small(small, kept_outputs(f_shape, g_shape, mode)) else 1
+    if small <= kept_outputs(f_shape, g_shape, mode) or small <= 8:
+        loop = ("shift", small, products)
+    else:
+        loop = ("windows", 1, products)
+    lf, lg = flat_lengths(f_shape, g_shape)
+    work = _FLAT_PRODUCT_SHARE[0 if real else 1] * lf * lg
+    if flat and work < loop[1] * _STEP_PRODUCTS + products:
+        return ("flat", 0, lf * lg)
+    return loop
+
+
+def _flat_full(f, g):
+    widths = full_shape(f.shape, g.shape)
+    flat = [_flattened(x, widths) for x in (f, g)]
+    return np.convolve(flat[0], flat[1]).reshape(widths)
+
+
+def _flattened(x, widths):
+    buf = np.zeros((x.shape[0], *widths[1:]), x.dtype)
+    buf[tuple(slice(0, n) for n in x.shape)] = x
+    return buf.reshape(-1)[: _flat_length(x.shape, widths)]
 
 
 def _shift_add(small, large, ranges, out_shape):
