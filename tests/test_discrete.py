@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 import scipy.signal
-from conftest import METHODS, MODES
+from conftest import DTYPES, METHODS, MODES
 
 import convcorr
 from convcorr._shapes import mode_slices
@@ -308,3 +308,87 @@ def test_byte_order_of_the_result_is_native(method):
     out = convcorr.convolve(a, a, method=method)
     assert out.dtype == np.float64 and out.dtype.isnative
     np.testing.assert_allclose(out, [1, 4, 10, 12, 9])
+
+
+# --- no silent wrong answer: integers, extreme magnitudes, non-finite input --------
+
+
+@pytest.mark.parametrize("bits", [21, 24, 40])
+@pytest.mark.parametrize("mode", MODES)
+def test_integers_are_exact_where_a_plain_fft_is_not(bits, mode, rng):
+    # 4096 samples below 2**20 already defeat rounding a float64 FFT (next test)
+    n = 4096 if bits < 40 else 100
+    a = rng.integers(0 if bits == 21 else -(2 ** (bits - 1)), 2 ** (bits - 1), n)
+    b = rng.integers(-(2 ** (bits - 1)), 2 ** (bits - 1), n - 7)
+    if bits < 40:  # int64 holds every sum: SciPy's direct sum is exact
+        conv = scipy.signal.convolve(b, a, mode, method="direct").astype(float)
+        corr = scipy.signal.correlate(b, a, mode, method="direct").astype(float)
+    else:  # 2**78 per product: Python integers by the definition
+        conv = convcorr.exact.convolve(a.tolist(), b.tolist(), mode).astype(float)
+        corr = convcorr.exact.correlate(a.tolist(), b.tolist(), mode).astype(float)
+    for method in METHODS:
+        assert np.array_equal(convcorr.convolve(a, b, mode, method), conv)
+        assert np.array_equal(convcorr.correlate(a, b, mode, method), corr)
+
+
+def test_a_plain_fft_does_lose_those_integers(rng):
+    a = rng.integers(0, 2**20, 4096)
+    b = rng.integers(0, 2**20, 4089)
+    plain = np.rint(convcorr.methods.fft_convolve_full(a, b, np.dtype("float64")))
+    assert not np.array_equal(plain, np.convolve(a, b))
+
+
+def test_integers_beyond_int64_are_rounded_from_the_exact_sum():
+    a = np.array([2**63 - 1, -(2**63), 5])
+    b = np.array([2**64 - 1, 3], dtype=np.uint64)
+    exact = [int(x) for x in a]
+    ref = np.array(
+        [float(sum(exact[m] * int(b[n - m]) for m in range(3) if 0 <= n - m < 2)) for n in range(4)]
+    )
+    for method in METHODS:
+        assert np.array_equal(convcorr.convolve(a, b, method=method), ref)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_nd_integers_are_exact(mode, rng):
+    # 2**48 per product, 600 products per output: int64 holds the reference
+    a = rng.integers(-(2**24), 2**24, (3, 40, 5))
+    b = rng.integers(-(2**24), 2**24, (6, 50, 5))
+    ref = scipy.signal.convolve(b, a, mode, method="direct")
+    for method in METHODS:
+        assert np.array_equal(convcorr.convolve(a, b, mode, method), ref.astype(float))
+
+
+@pytest.mark.parametrize("size", ["near overflow", "near underflow"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_extreme_magnitudes_stay_finite_under_every_method(size, dtype, rng):
+    # a short difference kernel over a huge signal: the direct sum stays finite
+    info = np.finfo(dtype)
+    scale = info.max / 64 if size == "near overflow" else info.tiny * 2**20
+    g = (rng.standard_normal(5000) * scale).astype(dtype)
+    f = np.array([1.0, -1.0], dtype=dtype)
+    ref = convcorr.convolve(f, g, method="direct")
+    assert np.isfinite(ref).all()
+    for method in METHODS:
+        out = convcorr.convolve(f, g, method=method)
+        assert np.isfinite(out).all(), method
+        assert np.abs(out - ref).max() <= 1e-3 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(0, np.inf)])
+@pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
+def test_non_finite_input_is_refused_under_every_method(func, bad):
+    x = np.array([1.0, 2.0, 3.0], dtype=complex if isinstance(bad, complex) else float)
+    x[1] = bad
+    for method in METHODS:
+        with pytest.raises(ValueError, match=r"f must be finite; received .* at index \(1,\)"):
+            func(x, [1.0, 2.0], method=method)
+        with pytest.raises(ValueError, match=r"g must be finite"):
+            func([1.0, 2.0], x, method=method)
+
+
+def test_finite_but_huge_input_is_accepted():
+    # sum |x|^2 overflows here: the exact check must not mistake it for infinity
+    x = np.array([1e200, -1e200, 3.0])
+    out = convcorr.convolve([1.0], x, method="direct")
+    assert np.array_equal(out, x)

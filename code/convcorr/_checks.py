@@ -6,6 +6,8 @@ wrong answer. The public functions call these once, at their boundary; the
 algorithms in :mod:`convcorr.methods` trust what they receive.
 """
 
+import math
+
 import numpy as np
 
 from ._shapes import mode_slices
@@ -76,6 +78,29 @@ def as_signal(x, name):
             f"complex); received dtype {arr.dtype}"
         )
     return check_not_scalar_or_empty(arr, name)
+
+
+def check_finite(arr, name):
+    """Raise ``ValueError`` if a floating ``arr`` holds a NaN or an infinity.
+
+    The package's one rule for non-finite input: the direct sum would spread it
+    to the outputs whose window touches it, the FFT to every output, so which
+    outputs survive would depend on the method; it is refused instead.
+    """
+    if arr.dtype.kind not in "fc":
+        return arr
+    # sum |x|^2 (one BLAS pass) is finite when every entry is; only when it is
+    # not (a non-finite entry, or |x| > 1e154) does the exact check run
+    flat = arr.reshape(-1)
+    if math.isfinite(abs(np.vdot(flat, flat))):
+        return arr
+    if not np.isfinite(arr).all():
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{name} must be finite; received {arr[index].item()!r} at index {index} "
+            "(replace NaN and infinity first, e.g. with numpy.nan_to_num)"
+        )
+    return arr
 
 
 def check_not_scalar_or_empty(arr, name):

@@ -22,8 +22,15 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import costmodel, methods
-from ._checks import as_signal, check_length, check_method, check_mode, check_operands
+from . import costmodel, guards, methods
+from ._checks import (
+    as_signal,
+    check_finite,
+    check_length,
+    check_method,
+    check_mode,
+    check_operands,
+)
 from ._checks import result_dtype as _result_dtype
 from ._shapes import mode_slices
 
@@ -32,34 +39,31 @@ __all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
 Mode = Literal["full", "same", "valid"]
 Method = Literal["auto", "direct", "fft", "oa"]
 
-_FULL = {
-    "direct": methods.direct_convolve_full,
-    "fft": methods.fft_convolve_full,
-    "oa": methods.oa_convolve_full,
-}
+_RUN = {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
+
+
+def _finite_signal(x, name):
+    return check_finite(as_signal(x, name), name)
 
 
 def _prepare(f, g, mode, method):
     check_method(method)
-    return check_operands(f, g, mode, as_signal)
+    return check_operands(f, g, mode, _finite_signal)
 
 
-def _convolve_checked(f, g, mode, method, keep):
+def _compute(f, g, mode, method, correlate):
+    """``f * g`` (or ``f ⋆ g``) of validated operands: pick the method, guard it, run it."""
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:
         dtype = _result_dtype(f, g)
     if method == "auto":
         method = costmodel._choose(f.shape, g.shape, dtype.char, mode)
-    if method == "direct" and f.ndim == 1 and (mode != "same" or g.size >= f.size):
-        # numpy.convolve crops 'same' and 'valid' exactly as mode_slices does
-        # when g is the longer operand; skipping the copy matters for short
-        # signals, where the call overhead dominates
-        return np.convolve(f.astype(dtype, copy=False), g.astype(dtype, copy=False), mode)
-    full = _FULL[method](f, g, dtype)
-    if mode == "full":
-        return full
-    return np.ascontiguousarray(full[keep])
+    if f.dtype.kind in "biu" and g.dtype.kind in "biu":
+        return guards.integer(method, f, g, mode, correlate)
+    if method == "direct":
+        return methods.direct(f, g, dtype, mode, correlate)
+    return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
 
 
 def convolve(
@@ -95,31 +99,42 @@ def convolve(
     Returns
     -------
     numpy.ndarray
-        Floating (or complex) array; integer and boolean inputs give float64,
-        single precision stays single precision.
+        Floating (or complex) array; single precision stays single precision
+        (float16 becomes float32). When both inputs are bool or integer the
+        result is float64 holding the exact integer result under every method
+        (exactly representable while ``|value| < 2**53``; beyond, the float64
+        nearest to the exact integer).
 
     Raises
     ------
     ValueError
-        Unknown ``mode`` or ``method``; empty or 0-d input; ``f`` and ``g``
-        of different ``ndim``; ``'valid'`` with neither operand covering the
-        other.
+        Unknown ``mode`` or ``method``; empty or 0-d input; a NaN or infinity
+        in the input; ``f`` and ``g`` of different ``ndim``; ``'valid'`` with
+        neither operand covering the other.
     TypeError
         Non-numeric dtype, or a masked array (its mask would be ignored).
 
     Notes
     -----
-    A NaN or infinity in the input spreads differently by method: the direct
-    sum makes only the outputs that use it non-finite, the FFT path makes every
-    output non-finite. ``'auto'`` may pick either, so clean such inputs first.
+    Every method gives the same answer up to rounding, so ``'auto'`` changes
+    only the speed:
+
+    * non-finite input is refused (the direct sum would make only the outputs
+      whose window touches it non-finite, an FFT every output);
+    * the FFT paths scale the operands by powers of two (exact) when their
+      magnitudes are extreme, so they overflow or underflow only where the
+      direct sum does;
+    * integer input is exact: the FFT result is rounded when its rounding
+      error is provably below 1/2, and computed from products of narrower
+      limbs otherwise (:mod:`convcorr.guards`).
 
     Examples
     --------
     >>> convolve([1, 2], [1, 0, -1])
     array([ 1.,  2., -1., -2.])
     """
-    f, g, keep = _prepare(f, g, mode, method)
-    return _convolve_checked(f, g, mode, method, keep)
+    f, g, _ = _prepare(f, g, mode, method)
+    return _compute(f, g, mode, method, correlate=False)
 
 
 def reverse_conj(f: ArrayLike) -> np.ndarray:
@@ -161,14 +176,16 @@ def correlate(
     Returns
     -------
     numpy.ndarray
-        Floating (or complex) array of the size stated under ``mode``.
+        Floating (or complex) array of the size stated under ``mode``; the
+        dtype, the exactness for integer input and the rules for extreme
+        magnitudes are those of :func:`convolve`.
 
     Raises
     ------
     ValueError
-        Unknown ``mode`` or ``method``; empty or 0-d input; ``f`` and ``g``
-        of different ``ndim``; ``'valid'`` with neither operand covering the
-        other.
+        Unknown ``mode`` or ``method``; empty or 0-d input; a NaN or infinity
+        in the input; ``f`` and ``g`` of different ``ndim``; ``'valid'`` with
+        neither operand covering the other.
     TypeError
         Non-numeric dtype, or a masked array.
 
@@ -177,8 +194,8 @@ def correlate(
     >>> correlate([1, 2], [1, 0, -1])
     array([ 2.,  1., -2., -1.])
     """
-    f, g, keep = _prepare(f, g, mode, method)
-    return _convolve_checked(reverse_conj(f), g, mode, method, keep)
+    f, g, _ = _prepare(f, g, mode, method)
+    return _compute(f, g, mode, method, correlate=True)
 
 
 def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
