@@ -171,14 +171,26 @@ class MaxPool2D(Layer):
         # Work in out's memory layout: ufuncs over mixed layouts crawl.
         d = np.empty_like(out, dtype=np.result_type(out, dout))
         d[...] = dout
-        dx = np.zeros_like(x, dtype=d.dtype)
-        taken = np.zeros_like(out, dtype=bool)
-        first = np.empty_like(taken)
+        taps = self._taps(x.shape)
         overlap = any(s < k for s, k in zip(self.stride, self.size, strict=True))
-        for tap in self._taps(x.shape):
+        oh, ow = out.shape[2:]
+        tiled = (oh * self.stride[0], ow * self.stride[1]) == x.shape[2:]
+        # every input sample is written below when the windows tile x without overlap
+        dx = (
+            np.empty_like(x, dtype=d.dtype)
+            if tiled and not overlap
+            else np.zeros_like(x, dtype=d.dtype)
+        )
+        first = np.empty_like(out, dtype=bool)
+        taken = np.empty_like(first)
+        for t, tap in enumerate(taps):
             np.equal(x[tap], out, out=first)
-            np.greater(first, taken, out=first)  # equal and not yet taken
-            taken |= first
+            if t:
+                np.greater(first, taken, out=first)  # equal and not yet taken
+            if t == 0:
+                taken[...] = first
+            elif t < len(taps) - 1:
+                taken |= first
             if overlap:
                 dx[tap] += d * first
             else:  # each input sample belongs to one window: no sum needed
@@ -313,13 +325,15 @@ def digits_cnn(
     if not isinstance(channels, (tuple, list)) or len(channels) != 2:
         raise ValueError(f"channels must be a pair (c1, c2); received {channels!r}")
     c1, c2 = (positive_int(c, "channels") for c in channels)
-    return Sequential([
-        Conv2D(1, c1, 3, kind=kind, padding=1, rng=rng, dtype=dtype),
-        ReLU(),
-        MaxPool2D(2),
-        Conv2D(c1, c2, 3, kind=kind, padding=1, rng=rng, dtype=dtype),
-        ReLU(),
-        MaxPool2D(2),
-        Flatten(),
-        Dense(4 * c2, 10, rng=rng, dtype=dtype),
-    ])
+    return Sequential(
+        [
+            Conv2D(1, c1, 3, kind=kind, padding=1, rng=rng, dtype=dtype),
+            ReLU(),
+            MaxPool2D(2),
+            Conv2D(c1, c2, 3, kind=kind, padding=1, rng=rng, dtype=dtype),
+            ReLU(),
+            MaxPool2D(2),
+            Flatten(),
+            Dense(4 * c2, 10, rng=rng, dtype=dtype),
+        ]
+    )
