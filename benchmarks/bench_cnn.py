@@ -50,8 +50,9 @@ def load_data():
     """Digits as (N, 1, 8, 8) float32 in [0, 1], 75 % / 25 % split."""
     digits = load_digits()
     x = (digits.images / 16.0).astype(DTYPE)[:, None]
-    return train_test_split(x, digits.target, test_size=0.25, random_state=0,
-                            stratify=digits.target)
+    return train_test_split(
+        x, digits.target, test_size=0.25, random_state=0, stratify=digits.target
+    )
 
 
 def batches(n, batch, epochs, seed=0):
@@ -70,9 +71,14 @@ def torch_model(np_model):
     c1 = np_model.layers[0].params["w"].shape[0]
     c2 = np_model.layers[3].params["w"].shape[0]
     model = tnn.Sequential(
-        tnn.Conv2d(1, c1, 3, padding=1), tnn.ReLU(), tnn.MaxPool2d(2),
-        tnn.Conv2d(c1, c2, 3, padding=1), tnn.ReLU(), tnn.MaxPool2d(2),
-        tnn.Flatten(), tnn.Linear(4 * c2, 10),
+        tnn.Conv2d(1, c1, 3, padding=1),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Conv2d(c1, c2, 3, padding=1),
+        tnn.ReLU(),
+        tnn.MaxPool2d(2),
+        tnn.Flatten(),
+        tnn.Linear(4 * c2, 10),
     )
     with torch.no_grad():
         for k in (0, 3, 7):
@@ -136,8 +142,10 @@ def report(name, times):
     is printed too, but it measures the machine's load as much as the code.
     """
     best, med = 1e3 * min(times), 1e3 * statistics.median(times)
-    print(f"{name:>6}: {len(times)} steps, min {best:.3f} ms/step, "
-          f"median {med:.3f} ms/step, total {sum(times):.2f} s")
+    print(
+        f"{name:>6}: {len(times)} steps, min {best:.3f} ms/step, "
+        f"median {med:.3f} ms/step, total {sum(times):.2f} s"
+    )
     return best, med
 
 
@@ -164,9 +172,11 @@ def run(threads, args, data):
         torch.set_num_threads(threads)
         t_model = torch_model(np_model)
         steppers.append(torch_stepper(t_model, x_tr, y_tr))
-    print(f"\n{threads} thread(s) on both sides: digits CNN "
-          f"{tuple(np_model.layers[3].params['w'].shape)}, batch {args.batch}, "
-          f"{len(steps)} steps ({args.warmup} untimed), float32")
+    print(
+        f"\n{threads} thread(s) on both sides: digits CNN "
+        f"{tuple(np_model.layers[3].params['w'].shape)}, batch {args.batch}, "
+        f"{len(steps)} steps ({args.warmup} untimed), float32"
+    )
     with threadpool_limits(limits=threads, user_api="blas"):
         times, losses = train(steppers, steps, args.warmup)
 
@@ -178,15 +188,19 @@ def run(threads, args, data):
     t_best, t_med = report("torch", times[1])
     worst, agree = compare(np_model, t_model, x_te)
     loss_gap = max(abs(a - b) for a, b in zip(*losses, strict=True))
-    print(f"after training: max relative parameter difference {worst:.1e}, "
-          f"max loss difference {loss_gap:.1e}, predictions agree on "
-          f"{100 * agree:.1f} % of the test set")
+    print(
+        f"after training: max relative parameter difference {worst:.1e}, "
+        f"max loss difference {loss_gap:.1e}, predictions agree on "
+        f"{100 * agree:.1f} % of the test set"
+    )
     # float32 rounding differs between the two libraries and grows during
     # training, so the tolerance is loose; a wrong gradient would give O(1).
     assert worst < 1e-3 and loss_gap < 1e-3 and agree > 0.99, "NumPy != PyTorch"
     ratio = np_best / t_best
-    print(f"numpy_vs_torch_train_step_ratio[threads={threads}]: {ratio:.2f} (fastest), "
-          f"{np_med / t_med:.2f} (median, load-sensitive)")
+    print(
+        f"numpy_vs_torch_train_step_ratio[threads={threads}]: {ratio:.2f} (fastest), "
+        f"{np_med / t_med:.2f} (median, load-sensitive)"
+    )
     return ratio
 
 
@@ -195,14 +209,21 @@ def main():
     parser.add_argument("--epochs", type=int, default=8, help="passes over the data")
     parser.add_argument("--batch", type=int, default=64, help="batch size")
     parser.add_argument("--warmup", type=int, default=10, help="untimed first steps")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
-                        help="thread counts to run, each for NumPy's BLAS and PyTorch alike")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="thread counts to run, each for NumPy's BLAS and PyTorch alike",
+    )
     args = parser.parse_args()
     data = load_data()
     ratios = [run(t, args, data) for t in args.threads]
     if torch is None:
-        print("PyTorch is not installed (pip install -r benchmarks/requirements.txt)"
-              ": NumPy times only, no ratio")
+        print(
+            "PyTorch is not installed (pip install -r benchmarks/requirements.txt)"
+            ": NumPy times only, no ratio"
+        )
         return
     print(f"numpy_vs_torch_train_step_ratio: {max(ratios):.2f}")
 

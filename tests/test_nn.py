@@ -67,17 +67,16 @@ def test_vectorized_equals_naive_and_reference(rng, kind, stride, padding, kerne
 
 
 @pytest.mark.parametrize(("stride", "padding", "kernel"), GEOMETRIES)
-def test_convolution_kind_is_correlation_with_rotated_kernel(
-    rng, stride, padding, kernel
-):
+def test_convolution_kind_is_correlation_with_rotated_kernel(rng, stride, padding, kernel):
     x, w, b = conv_case(rng, kernel)
     conv = nn.conv2d(x, w, b, kind="convolution", stride=stride, padding=padding)
     corr = nn.conv2d(x, w[..., ::-1, ::-1], b, stride=stride, padding=padding)
     np.testing.assert_allclose(conv, corr, atol=1e-12)
     # ... and not with the anti-diagonal reflection (transpose of the rotation)
     if kernel[0] == kernel[1]:
-        anti = nn.conv2d(x, np.swapaxes(w[..., ::-1, ::-1], 2, 3), b,
-                         stride=stride, padding=padding)
+        anti = nn.conv2d(
+            x, np.swapaxes(w[..., ::-1, ::-1], 2, 3), b, stride=stride, padding=padding
+        )
         assert np.abs(conv - anti).max() > 1e-3
 
 
@@ -85,8 +84,9 @@ def test_complex_weights_are_not_conjugated(rng):
     x = rng.standard_normal((1, 2, 5, 5)) + 1j * rng.standard_normal((1, 2, 5, 5))
     w = rng.standard_normal((3, 2, 2, 2)) + 1j * rng.standard_normal((3, 2, 2, 2))
     out = nn.conv2d(x, w)
-    expected = np.einsum("ocij,ncpqij->nopq", w, np.lib.stride_tricks
-                         .sliding_window_view(x, (2, 2), axis=(2, 3)))
+    expected = np.einsum(
+        "ocij,ncpqij->nopq", w, np.lib.stride_tricks.sliding_window_view(x, (2, 2), axis=(2, 3))
+    )
     np.testing.assert_allclose(out, expected, atol=1e-12)
 
 
@@ -128,8 +128,7 @@ def check_layer_gradients(layer, x, rng):
 @pytest.mark.parametrize("kind", nn.KINDS)
 @pytest.mark.parametrize(("stride", "padding", "kernel"), GEOMETRIES)
 def test_conv2d_layer_gradient_check(rng, kind, stride, padding, kernel):
-    layer = nn.Conv2D(2, 3, kernel, kind=kind, stride=stride, padding=padding,
-                      rng=rng)
+    layer = nn.Conv2D(2, 3, kernel, kind=kind, stride=stride, padding=padding, rng=rng)
     layer.params["b"][:] = rng.standard_normal(3)
     x = rng.standard_normal((2, 2, 6, 5))
     check_layer_gradients(layer, x, rng)
@@ -168,8 +167,7 @@ def test_softmax_cross_entropy_gradient_check(rng):
     logits = rng.standard_normal((5, 4))
     labels = rng.integers(0, 4, 5)
     loss, grad = nn.softmax_cross_entropy(logits, labels)
-    num = nn.numerical_gradient(lambda z: nn.softmax_cross_entropy(z, labels)[0],
-                                logits)
+    num = nn.numerical_gradient(lambda z: nn.softmax_cross_entropy(z, labels)[0], logits)
     assert nn.relative_error(grad, num) < 1e-6
     p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     assert np.isclose(loss, -np.mean(np.log(p[np.arange(5), labels])))
@@ -267,8 +265,7 @@ def import_torch():
         import torch
     except ImportError:
         if os.environ.get("CI") == "true":
-            pytest.fail("PyTorch is missing on CI: "
-                        "pip install -r benchmarks/requirements.txt")
+            pytest.fail("PyTorch is missing on CI: pip install -r benchmarks/requirements.txt")
         pytest.skip("pip install -r benchmarks/requirements.txt")
     return torch
 
@@ -351,12 +348,14 @@ def test_complex_conv2d_gradients_by_finite_differences(rng, kind, stride, paddi
     w = rng.standard_normal((3, 2, *kernel)) + 1j * rng.standard_normal((3, 2, *kernel))
     b = rng.standard_normal(3) + 1j * rng.standard_normal(3)
     args = {"kind": kind, "stride": stride, "padding": padding}
-    complex_loss_check(lambda: nn.conv2d_forward(x, w, b, **args),
-                       nn.conv2d_backward, (x, w, b), rng)
+    complex_loss_check(
+        lambda: nn.conv2d_forward(x, w, b, **args), nn.conv2d_backward, (x, w, b), rng
+    )
     out, cache = nn.conv2d_forward(x, w, b, **args)
     g = rng.standard_normal(out.shape) + 1j * rng.standard_normal(out.shape)
-    for fast, slow in zip(nn.conv2d_backward(g, cache),
-                          nn.conv2d_backward_naive(g, x, w, **args), strict=True):
+    for fast, slow in zip(
+        nn.conv2d_backward(g, cache), nn.conv2d_backward_naive(g, x, w, **args), strict=True
+    ):
         np.testing.assert_allclose(fast, slow, atol=1e-12)
 
 
@@ -384,7 +383,9 @@ def test_complex_dense_and_mse_gradients(rng):
     complex_loss_check(
         lambda: layer.forward(x),
         lambda g, c: (lambda dx, gr: (dx, gr["w"], gr["b"]))(*layer.backward(g, c)),
-        (x, layer.params["w"], layer.params["b"]), rng)
+        (x, layer.params["w"], layer.params["b"]),
+        rng,
+    )
     pred = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
     target = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
     _, grad = nn.mse_loss(pred, target)

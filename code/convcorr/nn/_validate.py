@@ -25,11 +25,7 @@ def int_pair(value, name, minimum):
 
 def positive_int(value, name):
     """Return ``value`` if it is an int ``>= 1`` (not a bool), else raise ``ValueError``."""
-    if (
-        not isinstance(value, (int, np.integer))
-        or isinstance(value, (bool, np.bool_))
-        or value < 1
-    ):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1; received {value!r}")
     return int(value)
 

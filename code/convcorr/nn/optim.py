@@ -77,8 +77,10 @@ class SGD:
                 g = g_dict[name]
                 where = f"params[{k}][{name!r}]"
                 if not isinstance(p, np.ndarray) or p.dtype.kind not in "fc":
-                    raise TypeError(f"{where} must be a float or complex ndarray (updated "
-                                    f"in place); received {type(p).__name__}")
+                    raise TypeError(
+                        f"{where} must be a float or complex ndarray (updated "
+                        f"in place); received {type(p).__name__}"
+                    )
                 if np.shape(g) != p.shape:
                     raise ValueError(
                         f"grads[{k}][{name!r}] must have the shape of {where}, {p.shape}; "
