@@ -1,0 +1,124 @@
+"""What every part of :mod:`convcorr.symbolic` shares: errors, input checks, time budgets."""
+
+import contextlib
+import math
+import signal
+import threading
+
+import sympy as sp
+
+oo = sp.oo
+
+#: Seconds an evaluation entry point may take when no ``timeout=`` is given.
+DEFAULT_TIMEOUT = 60.0
+
+
+class StepError(AssertionError):
+    """A derivation step, an identity or a closed form that could not be confirmed."""
+
+
+class Undecided(Exception):
+    """Neither a proof nor a counterexample: the identity is open (see ``Verdict``)."""
+
+
+class Timeout(Exception):
+    """The time budget given by ``timeout=`` ran out."""
+
+
+# ----------------------------------------------------------------- validation
+def check_real_symbol(x, name):
+    if not isinstance(x, sp.Symbol) or x.is_real is not True:
+        raise TypeError(
+            f"{name} must be a real SymPy Symbol (sympy.Symbol(..., real=True)); "
+            f"received {x!r} of type {type(x).__name__}"
+        )
+    return x
+
+
+def check_expr(e, name):
+    if isinstance(e, (int, float, complex)) and not isinstance(e, bool):
+        return sp.sympify(e)
+    if not isinstance(e, sp.Expr):
+        raise TypeError(f"{name} must be a SymPy expression; received {type(e).__name__}")
+    return e
+
+
+def check_text(words, name):
+    if not isinstance(words, str):
+        raise TypeError(f"{name} must be a string; received {type(words).__name__}")
+    return words
+
+
+def probe(f, name):
+    """``f`` applied to a fresh real symbol: checks ``f`` and shows its free symbols."""
+    if not callable(f):
+        raise TypeError(
+            f"{name} must be a callable from a SymPy expression to a SymPy "
+            f"expression (a sympy.Function, a sympy.Lambda or a lambda); "
+            f"received {type(f).__name__}"
+        )
+    x = sp.Dummy("probe", real=True)
+    try:
+        value = f(x)
+    except Exception as exc:  # anything the callable raises means misuse
+        raise TypeError(
+            f"{name} must accept one SymPy expression; calling it raised "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(value, sp.Expr):
+        raise TypeError(
+            f"{name} must return a SymPy expression; it returned {type(value).__name__}"
+        )
+    return x, value
+
+
+# ------------------------------------------------------------------ timeouts
+def check_timeout(timeout):
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(
+            f"timeout must be a positive number of seconds (math.inf: no limit); "
+            f"received {timeout!r}"
+        )
+    return float(timeout)
+
+
+_ACTIVE = threading.local()
+
+
+def _raise_timeout(signum, frame):
+    raise Timeout("time budget exhausted")
+
+
+@contextlib.contextmanager
+def budget(seconds):
+    """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
+
+    Uses ``SIGALRM`` (an interval timer), which Python can only install in the
+    main thread; elsewhere the block runs without a limit.  Nested budgets keep
+    the earliest deadline and restore the outer one on exit.
+    """
+    seconds = check_timeout(seconds)
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and math.isfinite(seconds)
+    )
+    if not usable or getattr(_ACTIVE, "depth", 0):
+        # an outer budget already bounds us (or none can be installed here)
+        _ACTIVE.depth = getattr(_ACTIVE, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            _ACTIVE.depth -= 1
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    _ACTIVE.depth = 1
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _ACTIVE.depth = 0
