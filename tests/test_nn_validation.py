@@ -123,6 +123,32 @@ CASES = {
         ValueError,
         ["dout", "(4, 2)", "(2,)"],
     ),
+    # a cache that is not the layer's own
+    "ReLU cache None": (
+        lambda: nn.ReLU().backward(np.ones(2), None),
+        TypeError,
+        ["cache", "ReLU.forward"],
+    ),
+    "MaxPool2D cache": (
+        lambda: nn.MaxPool2D().backward(np.ones(2), np.ones(2)),
+        TypeError,
+        ["cache", "MaxPool2D.forward"],
+    ),
+    "Flatten cache": (
+        lambda: nn.Flatten().backward(np.ones(2), None),
+        TypeError,
+        ["cache", "Flatten.forward"],
+    ),
+    "Dense cache": (
+        lambda: nn.Dense(2, 1).backward(np.ones((1, 1)), None),
+        TypeError,
+        ["cache", "Dense.forward"],
+    ),
+    "Sequential caches": (
+        lambda: nn.digits_cnn().backward(np.ones((1, 10)), None),
+        ValueError,
+        ["caches", "8", "NoneType"],
+    ),
     # losses
     "label -1": (
         lambda: nn.softmax_cross_entropy(np.zeros((2, 3)), [0, -1]),

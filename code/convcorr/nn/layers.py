@@ -35,6 +35,14 @@ __all__ = [
 ]
 
 
+def _check_cache(ok, layer):
+    """Raise a ``TypeError`` unless ``ok``: a cache must come from the layer's own forward."""
+    if not ok:
+        raise TypeError(
+            f"cache must be the second value returned by {layer}.forward; received another object"
+        )
+
+
 def _he(rng, shape, fan_in, dtype):
     # drawn in float64 and cast, so that a float32 and a float64 layer start alike
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
@@ -116,6 +124,7 @@ class ReLU(Layer):
 
     def backward(self, dout, cache, need_dx=True):
         """Return ``(dout * (out > 0), {})``."""
+        _check_cache(isinstance(cache, np.ndarray), "ReLU")
         dout = check_dout(dout, cache.shape)
         return (dout * (cache > 0) if need_dx else None), {}
 
@@ -164,6 +173,7 @@ class MaxPool2D(Layer):
         Taps are visited in row-major order and a tap takes the gradient only
         where no earlier tap already matched the maximum: ties go to the first.
         """
+        _check_cache(isinstance(cache, tuple) and len(cache) == 2, "MaxPool2D")
         x, out = cache
         dout = check_dout(dout, out.shape)
         if not need_dx:
@@ -212,6 +222,7 @@ class Flatten(Layer):
 
     def backward(self, dout, cache, need_dx=True):
         """Reshape the gradient back to the input shape."""
+        _check_cache(isinstance(cache, tuple) and len(cache) >= 1, "Flatten")
         n = cache[0]
         dout = check_dout(dout, (n, int(np.prod(cache[1:], dtype=np.int64))))
         return dout.reshape(cache), {}
@@ -253,6 +264,7 @@ class Dense(Layer):
     def backward(self, dout, cache, need_dx=True):
         """Return ``(dout @ conj(w), {"w": dout.T @ conj(x), "b": sum(dout)})``."""
         w = self.params["w"]
+        _check_cache(isinstance(cache, np.ndarray) and cache.ndim == 2, "Dense")
         dout = check_dout(dout, (cache.shape[0], w.shape[0]))
         if np.iscomplexobj(cache) or np.iscomplexobj(w):
             cache, w = np.conj(cache), np.conj(w)
