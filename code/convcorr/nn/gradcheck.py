@@ -30,7 +30,8 @@ def numerical_gradient(
     ``O(eps**2)`` for smooth ``f``. For complex ``x`` both the real and the
     imaginary part of each entry are perturbed and the result is
     ``∂f/∂Re x + i ∂f/∂Im x`` (``= 2 ∂f/∂x̄``, the convention of
-    :mod:`convcorr.nn.functional`).
+    :mod:`convcorr.nn.functional`). The steps ``x ± eps`` are stored in ``x``'s
+    own dtype: for float32 use ``eps`` near ``1e-3`` (1e-6 is a few float32 ulps of 1).
 
     Raises
     ------
