@@ -1,20 +1,36 @@
-"""Browser checks of the built book (`_build/html`) in headless Chromium.
+"""Browser checks of the built book (`_build/html`) in headless Chromium: what a reader sees.
 
-Every page is served from 127.0.0.1 and loaded in the Debian `chromium`
-through Playwright. A page passes when its math is typeset by the local
-MathJax, every image has loaded, the console shows no error, and no request
-leaves the local server. A screenshot of each chapter's first screen is saved
-under `_build/screenshots/`.
+Every page is served from 127.0.0.1 and opened in the Debian `chromium` through Playwright,
+once at desktop width (1366 px) and once at phone width (390 px). One browser serves all
+pages; each (page, width) is its own test, so a failure names the page. A page passes when
 
-Outside CI, a missing Chromium or build skips these tests with a message that
-says how to get them; with CI=true they fail instead.
+- it loads nothing from outside the local server, logs no console error and gets no HTTP
+  error (a missing favicon is a 404);
+- its math is typeset by the local MathJax, and no markup survives as text: no ``$…$``,
+  TeX commands, Markdown table rules, ``**bold**`` or MyST roles in the prose, no Markdown
+  table rules or ``$\\…$`` in printed outputs;
+- on desktop, no display equation or table is wider than the text column (nothing hides
+  behind a sideways scroll); on the phone, the page itself never scrolls sideways, and a wide
+  display or table scrolls inside its own box, which carries the book's scroll-shadow cue;
+- every image has loaded, says what it shows in its alt text (not a file name or a hash) and
+  has at least twice as many pixels as it is displayed with (sharp on high-density screens);
+- axe-core finds no serious or critical accessibility violation, in light mode, and no
+  serious or critical colour-contrast violation in dark mode (the reader's preference picks
+  the mode: the theme's default is "auto").
+
+Loading waits for the `load` event, MathJax's startup promise and every image, never for
+"network idle" (which timed out under load). Screenshots of every page at both widths, light
+and dark, go to `_build/screenshots/` (full page).
+
+Outside CI, a missing Chromium or build skips these tests with a message that says how to get
+them; with CI=true they fail instead.
 """
 
 import functools
 import http.server
 import os
+import re
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -40,6 +56,26 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+WIDTHS = {"desktop": 1366, "phone": 390}
+# Generous: two loaded cores may be shared with a build and a test run.
+TIMEOUT_MS = 180_000
+
+# Markup that must never reach the reader as text. Prose is everything outside code cells'
+# sources and outputs; printed outputs get the subset that always means a missed rendering.
+PROSE_MARKUP = {
+    "inline math left as $…$": re.compile(r"\$[^$\s][^$\n]*\$"),
+    "display math delimiters": re.compile(r"\$\$|\\\[|\\\]|\\\(|\\\)"),
+    "a TeX command": re.compile(r"\\(?:[a-zA-Z]{2,}|[{}|,;])"),
+    "a Markdown table rule": re.compile(r"\|\s*:?-{3,}:?\s*\|"),
+    "Markdown emphasis": re.compile(r"\*\*[^*\n]+\*\*|(?<!\w)__[^_\n]+__(?!\w)"),
+    "a MyST role or directive": re.compile(r"\{(?:cite|doc|ref|eq|numref|math)[a-z:]*\}`|^:::|```"),
+}
+OUTPUT_MARKUP = {
+    "a Markdown table rule": PROSE_MARKUP["a Markdown table rule"],
+    "inline math left as $…$": re.compile(r"\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$"),
+}
+# An alt text that is a file name, a path or a content hash says nothing to a reader.
+FILE_LIKE_ALT = re.compile(r"(\.(png|jpe?g|gif|svg|webp)\b|_images/|\b[0-9a-f]{16,}\b)", re.I)
 
 
 def _unavailable(reason):
@@ -49,13 +85,14 @@ def _unavailable(reason):
 
 
 def pages():
-    """Every built HTML page except Sphinx's generated index stubs."""
+    """Every built HTML page except Sphinx's generated index stubs and redirects."""
     if not HTML.is_dir():
         return []
     return sorted(
         p.relative_to(HTML).as_posix()
         for p in HTML.rglob("*.html")
-        if "_static" not in p.parts and p.name not in {"genindex.html"}
+        if "_static" not in p.parts
+        and p.name not in {"genindex.html", "index.html"}
     )
 
 
@@ -93,103 +130,268 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed: run `make test` to build .venv")
-    profile = tempfile.mkdtemp(prefix="convcorr-chromium-")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
         )
+        contexts = {}
+
+        def context(width_name):
+            if width_name not in contexts:
+                contexts[width_name] = chromium.new_context(
+                    viewport={"width": WIDTHS[width_name], "height": 900},
+                    color_scheme="light",
+                    device_scale_factor=1,
+                )
+                contexts[width_name].set_default_timeout(TIMEOUT_MS)
+            return contexts[width_name]
+
         yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+        for ctx in contexts.values():
+            ctx.close()
+        chromium.close()
 
 
-def _load(browser, server, page_path):
-    """Open one page; return the page and what it logged and requested."""
-    page = browser.new_page()
-    errors, foreign = [], []
+@pytest.fixture(scope="module")
+def axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _unavailable("axe-playwright-python is not installed: run `make test` to build .venv")
+    return Axe()
+
+
+def _load(context, server, page_path):
+    """Open one page and wait until a reader would see it finished; return what it logged."""
+    page = context.new_page()
+    log = {"errors": [], "foreign": [], "http": []}
     local = urlparse(server).netloc
 
     def route(r):
-        if urlparse(r.request.url).netloc == local or r.request.url.startswith(
-            ("data:", "blob:")
-        ):
+        url = r.request.url
+        if urlparse(url).netloc == local or url.startswith(("data:", "blob:")):
             r.continue_()
         else:
-            foreign.append(r.request.url)
+            log["foreign"].append(url)
             r.abort()
 
     page.route("**/*", route)
+    page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
     page.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" else None,
+        "response",
+        lambda r: log["http"].append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
-    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{server}/{page_path}", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return page, errors, foreign
-
-
-def _wait_for_mathjax(page):
-    page.wait_for_function(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-        timeout=30000,
+    if page.locator(".math, .mathjax_process, mjx-container").count():
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
+        page.evaluate("() => MathJax.startup.promise")
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+    # A reader never sees a colour half-way through the theme's transitions; axe and the
+    # screenshots must not either (a mid-transition search field failed colour contrast).
+    page.add_style_tag(
+        content="*, *::before, *::after { transition: none !important; "
+        "animation: none !important; }"
     )
-    page.evaluate("() => MathJax.startup.promise")
+    return page, log
+
+
+# Text the reader sees, split into prose and printed outputs; code sources are left out.
+_TEXTS_JS = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const prose = article.cloneNode(true);
+  prose.querySelectorAll('.cell_input, .cell_output, pre, code, script, style, mjx-container,'
+    + ' .MathJax, mjx-assistive-mml, .headerlink').forEach(e => e.remove());
+  const outputs = Array.from(article.querySelectorAll('.cell_output')).map(o => {
+    const c = o.cloneNode(true);
+    c.querySelectorAll('script, style, mjx-container, code').forEach(e => e.remove());
+    return c.textContent;
+  });
+  return {prose: prose.textContent, output: outputs.join('\\n')};
+}"""
+
+
+def _raw_markup(texts):
+    found = []
+    for where, patterns in (("prose", PROSE_MARKUP), ("output", OUTPUT_MARKUP)):
+        for what, pattern in patterns.items():
+            for match in pattern.finditer(texts[where]):
+                start = max(0, match.start() - 30)
+                snippet = texts[where][start : match.end() + 30].replace("\n", " ")
+                found.append(f"{what} in {where}: …{snippet}…")
+    return found
+
+
+# Boxes that must not hide content sideways: display math, tables (and their wrappers).
+_OVERFLOW_JS = """() => {
+  const boxes = document.querySelectorAll(
+    'article.bd-article mjx-container[display="true"], article.bd-article .cc-table-wrap,'
+    + ' article.bd-article .pst-scrollable-table-container,'
+    + ' article.bd-article .cell_output .output.text_html, article.bd-article table');
+  const out = [];
+  for (const el of boxes) {
+    if (!el.offsetParent && el.getClientRects().length === 0) continue;  // collapsed
+    const style = getComputedStyle(el);
+    const hidden = el.scrollWidth - el.clientWidth;
+    if (hidden <= 1) continue;
+    const cue = /gradient/.test(style.backgroundImage);
+    const text = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 70);
+    out.push({tag: el.tagName.toLowerCase(), cls: el.className && String(el.className),
+              width: el.scrollWidth, box: el.clientWidth, overflow: style.overflowX,
+              cue: cue, text: text});
+  }
+  return out;
+}"""
+
+# Elements that stick out of the phone screen (outside any scroll box): the page's culprits.
+_SIDEWAYS_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  const culprits = [];
+  for (const el of document.querySelectorAll('article.bd-article *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= w + 1) continue;
+    let p = el.parentElement, clipped = false;
+    while (p) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') {
+        if (p.getBoundingClientRect().right <= w + 1) { clipped = true; break; }
+      }
+      p = p.parentElement;
+    }
+    if (!clipped) culprits.push(el.tagName.toLowerCase() + ' "'
+      + (el.textContent || '').trim().slice(0, 60) + '" right edge ' + Math.round(r.right));
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width: w,
+          culprits: culprits.slice(-5)};
+}"""
+
+_IMAGES_JS = """() => Array.from(document.querySelectorAll('article.bd-article img')).map(i => {
+  const r = i.getBoundingClientRect();
+  return {src: (i.getAttribute('src') || '').slice(0, 80), alt: i.getAttribute('alt'),
+          natural: i.naturalWidth, shown: r.width, loaded: i.complete && i.naturalWidth > 0};
+})"""
+
+
+def _image_problems(images):
+    problems = []
+    for img in images:
+        alt = (img["alt"] or "").strip()
+        name = img["src"] if not img["src"].startswith("data:") else "an inline image"
+        if not img["loaded"]:
+            problems.append(f"{name}: did not load")
+            continue
+        if len(alt.split()) < 3 or FILE_LIKE_ALT.search(alt):
+            problems.append(f"{name}: alt text {alt!r} does not say what the image shows")
+        if img["shown"] > 0 and img["natural"] < 2 * img["shown"] - 1:
+            problems.append(
+                f"{name}: {img['natural']} px wide shown at {img['shown']:.0f} px "
+                "(needs 2x for high-density screens)"
+            )
+    return problems
+
+
+def _axe_violations(axe, page, rules=None):
+    # MathJax's output (thousands of nodes per page) is left out: MathJax renders in the text
+    # colour and carries its own assistive MathML.
+    # No preload: axe would fetch stylesheets itself and resolve their @imports against the
+    # page, not the stylesheet (a spurious 404 for basic.css).
+    options = {"resultTypes": ["violations"], "preload": False}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe.axe_script)
+    context = {"exclude": [["mjx-container"]]}
+    if rules is None or "color-contrast" in rules:
+        # Syntax-highlighted code (thousands of spans) is coloured by the theme's pygments
+        # styles, the same on every page; checking it span by span tripled the time.
+        context["exclude"].append([".highlight"])
+    results = page.evaluate("([c, o]) => axe.run(c, o)", [context, options])
+    bad = []
+    for v in results["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            targets = [", ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+            bad.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']}; {targets}")
+    return bad
+
+
+def _screenshot(page, page_path, width_name, mode):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = page_path.removesuffix(".html").replace("/", "__")
+    page.screenshot(path=str(SHOTS / f"{name}--{width_name}-{mode}.png"), full_page=True)
+
+
+def _switch_to_dark(page):
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
 
 
 def test_there_are_pages_to_check(server):
     listed = pages()
-    assert "index.html" in listed or "intro.html" in listed
+    assert "intro.html" in listed, listed
     assert any(p.startswith("chapters/") for p in listed), listed
 
 
-@pytest.mark.parametrize("page_path", pages() or ["index.html"])
-def test_page_reads_offline(browser, server, page_path):
-    page, errors, foreign = _load(browser, server, page_path)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+@pytest.mark.parametrize("page_path", pages() or ["intro.html"])
+def test_page_reads_well(browser, server, axe, page_path, width_name):
+    page, log = _load(browser(width_name), server, page_path)
+    failures = []
     try:
         html_math = page.locator(".math").count()
-        if html_math:
-            _wait_for_mathjax(page)
-            typeset = page.locator("mjx-container").count()
-            assert typeset >= html_math, (
-                f"{page_path}: {html_math} math blocks but {typeset} typeset"
-            )
-        text = page.locator("main, article, body").first.inner_text()
-        for raw in ("\\[", "\\(", "$$"):
-            assert raw not in text, f"{page_path}: raw math {raw!r} left in the text"
-        broken = page.evaluate(
-            "() => Array.from(document.images)"
-            ".filter(i => !(i.complete && i.naturalWidth > 0))"
-            ".map(i => i.getAttribute('src'))"
-        )
-        assert not broken, f"{page_path}: images that did not load: {broken}"
-        assert not foreign, f"{page_path}: requests outside the local server: {foreign}"
-        assert not errors, f"{page_path}: console errors: {errors}"
-        if page_path.startswith("chapters/"):
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / (Path(page_path).stem + ".png")))
+        typeset = page.locator("mjx-container").count()
+        if typeset < html_math:
+            failures.append(f"{html_math} math blocks but only {typeset} typeset by MathJax")
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        if theme != "light":
+            failures.append(f"a reader who prefers light mode gets data-theme={theme!r}")
+
+        failures += _raw_markup(page.evaluate(_TEXTS_JS))
+
+        for box in page.evaluate(_OVERFLOW_JS):
+            what = f"{box['tag']}.{box['cls']} {box['width']} px in a {box['box']} px box"
+            if width_name == "desktop":
+                failures.append(f"wider than the column: {what}: {box['text']!r}")
+            elif box["overflow"] not in ("auto", "scroll") or not box["cue"]:
+                failures.append(f"clipped with no scroll cue: {what}: {box['text']!r}")
+        if width_name == "phone":
+            sideways = page.evaluate(_SIDEWAYS_JS)
+            if sideways["scrollWidth"] > sideways["width"] + 1:
+                failures.append(
+                    f"the page scrolls sideways: {sideways['scrollWidth']} px on a "
+                    f"{sideways['width']} px screen; culprits: {sideways['culprits']}"
+                )
+
+        failures += _image_problems(page.evaluate(_IMAGES_JS))
+        failures += [f"axe (light): {v}" for v in _axe_violations(axe, page)]
+        _screenshot(page, page_path, width_name, "light")
+
+        _switch_to_dark(page)
+        failures += [f"axe (dark): {v}" for v in _axe_violations(axe, page, ["color-contrast"])]
+        _screenshot(page, page_path, width_name, "dark")
+
+        failures += [f"request outside the local server: {u}" for u in log["foreign"]]
+        failures += [f"HTTP error: {h}" for h in log["http"]]
+        failures += [f"console error: {e}" for e in log["errors"]]
     finally:
         page.close()
+    assert not failures, f"{page_path} at {width_name} width:\n  " + "\n  ".join(failures)
 
 
 def test_no_external_urls_in_scripts_or_styles():
     # Links to other sites are fine in prose; anything the page *loads* must be local.
     if not HTML.is_dir():
         _unavailable("no built book in _build/html: run `make book` first")
-    import re
-
     pattern = re.compile(
         r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(https?:)?//", re.IGNORECASE
     )
     offenders = []
     for page in HTML.rglob("*.html"):
-        for match in pattern.finditer(page.read_text(encoding="utf-8")):
-            tag = page.read_text(encoding="utf-8")[match.start() : match.end() + 80]
-            if "<link" in tag and ('rel="canonical"' in tag or "rel=\"alternate\"" in tag):
+        text = page.read_text(encoding="utf-8")
+        for match in pattern.finditer(text):
+            tag = text[match.start() : match.end() + 80]
+            if "<link" in tag and ('rel="canonical"' in tag or 'rel="alternate"' in tag):
                 continue
             offenders.append(f"{page.relative_to(HTML)}: {tag}")
     assert not offenders, "\n".join(offenders[:10])
@@ -198,8 +400,6 @@ def test_no_external_urls_in_scripts_or_styles():
 def test_every_chapter_offers_its_notebook_for_download():
     if not HTML.is_dir():
         _unavailable("no built book in _build/html: run `make book` first")
-    import re
-
     chapters = sorted((HTML / "chapters").glob("*.html"))
     assert chapters, "no chapter pages were built"
     for page in chapters:
@@ -208,3 +408,42 @@ def test_every_chapter_offers_its_notebook_for_download():
         for link in links:
             target = (page.parent / link).resolve()
             assert target.is_file(), f"{page.name}: download link {link} is broken"
+
+
+def test_book_furniture():
+    """Numbered chapters, no fullscreen button (off in _config.yml), a favicon that exists,
+    and bibliography labels that are distinct and are exactly what the text cites."""
+    if not HTML.is_dir():
+        _unavailable("no built book in _build/html: run `make book` first")
+    problems = []
+    for page in sorted((HTML / "chapters").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if not re.search(r'<h1><span class="section-number">\d+\. </span>', text):
+            problems.append(f"{page.name}: the title has no chapter number")
+    for page in HTML.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        rel = page.relative_to(HTML)
+        if "fullscreen-button" in text or "toggleFullScreen" in text:
+            problems.append(f"{rel}: a fullscreen button, though use_fullscreen_button is false")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        redirect = 'http-equiv="refresh"' in text.lower()  # the index.html stub
+        has_icon = icon is not None and (page.parent / icon[1]).is_file()
+        if "_static" not in rel.parts and not redirect and not has_icon:
+            problems.append(f"{rel}: no favicon, or it does not exist")
+    refs = (HTML / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(
+        r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">',
+        refs,
+    )
+    assert labels, "references.html lists no entries"
+    if len(set(labels)) != len(labels):
+        problems.append(f"bibliography labels repeat: {sorted(labels)}")
+    cited = set()
+    for page in HTML.rglob("*.html"):
+        cited |= set(
+            re.findall(r'href="(?:\.\./)?references\.html#[^"]*"[^>]*>([^<]+)</a>',
+                       page.read_text(encoding="utf-8"))
+        )
+    problems += [f"cited as {c!r}, which no bibliography label reads" for c in cited - set(labels)]
+    assert not problems, "\n".join(problems)
+
