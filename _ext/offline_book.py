@@ -33,9 +33,7 @@ def _pass_fullscreen_option(app, config):
 def _drop_thebe(app, pagename, templatename, context, doctree):
     def keep(asset):
         body = getattr(asset, "attributes", {}).get("body", "") or ""
-        return "thebe" not in str(getattr(asset, "filename", asset)) and (
-            "THEBE" not in body
-        )
+        return "thebe" not in str(getattr(asset, "filename", asset)) and ("THEBE" not in body)
 
     context["default_mode"] = context.get("default_mode") or "auto"
     for key in ("script_files", "css_files"):

@@ -102,4 +102,3 @@ def test_animation_html_plays_offline_with_alt_text():
     assert out.count("data:image/png;base64") == 2 or "frames[1]" in out
     with pytest.raises(ValueError, match="alt"):
         book.animation_html(anim, " ")
-

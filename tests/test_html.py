@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
-    "chromium-browser"
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 CHROMIUM_ARGS = [
     "--headless",
@@ -91,8 +91,7 @@ def pages():
     return sorted(
         p.relative_to(HTML).as_posix()
         for p in HTML.rglob("*.html")
-        if "_static" not in p.parts
-        and p.name not in {"genindex.html", "index.html"}
+        if "_static" not in p.parts and p.name not in {"genindex.html", "index.html"}
     )
 
 
@@ -184,9 +183,7 @@ def _load(context, server, page_path):
     )
     page.goto(f"{server}/{page_path}", wait_until="load")
     if page.locator(".math, .mathjax_process, mjx-container").count():
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        )
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     # A reader never sees a colour half-way through the theme's transitions; axe and the
@@ -383,9 +380,7 @@ def test_no_external_urls_in_scripts_or_styles():
     # Links to other sites are fine in prose; anything the page *loads* must be local.
     if not HTML.is_dir():
         _unavailable("no built book in _build/html: run `make book` first")
-    pattern = re.compile(
-        r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(https?:)?//", re.IGNORECASE
-    )
+    pattern = re.compile(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(https?:)?//", re.IGNORECASE)
     offenders = []
     for page in HTML.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -441,9 +436,10 @@ def test_book_furniture():
     cited = set()
     for page in HTML.rglob("*.html"):
         cited |= set(
-            re.findall(r'href="(?:\.\./)?references\.html#[^"]*"[^>]*>([^<]+)</a>',
-                       page.read_text(encoding="utf-8"))
+            re.findall(
+                r'href="(?:\.\./)?references\.html#[^"]*"[^>]*>([^<]+)</a>',
+                page.read_text(encoding="utf-8"),
+            )
         )
     problems += [f"cited as {c!r}, which no bibliography label reads" for c in cited - set(labels)]
     assert not problems, "\n".join(problems)
-

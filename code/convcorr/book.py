@@ -266,4 +266,3 @@ def animation_html(anim, alt, *, dpi=200, display_width=700):
         'id="_anim_img',
     )
     return out.replace('type="range"', 'type="range" aria-label="Frame"')
-
