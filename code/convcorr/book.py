@@ -149,6 +149,8 @@ def use_book_style():
             "legend.fontsize": 10,
             "legend.framealpha": 0.9,
             "figure.constrained_layout.use": True,
+            # TeX's star: DejaVu's mathtext \star is a small blob that reads as a dot
+            "mathtext.fontset": "cm",
         }
     )
 
