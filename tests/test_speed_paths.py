@@ -202,3 +202,23 @@ def test_calibrate_fits_cases_in_every_mode():
     fit = costmodel.calibrate(("float64",), repeats=1, cases=cases)
     assert {m[4] for m in fit.measurements} == set(MODES)
     assert costmodel.check_constants(fit.constants) == fit.constants
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lean_boundary_refuses_and_accepts_as_the_full_checks(dtype):
+    f, g = np.ones(3, dtype), np.ones(5, dtype)
+    bad = g.copy()
+    bad[2] = np.nan
+    with pytest.raises(ValueError, match="g must be finite"):
+        convcorr.convolve(f, bad)
+    with pytest.raises(ValueError, match="f must be finite"):
+        convcorr.correlate(np.array([np.inf, 1], dtype), g)
+    with pytest.raises(TypeError, match="mask"):
+        convcorr.convolve(np.ma.array(f), g)
+    with pytest.raises(ValueError, match="mode"):
+        convcorr.convolve(f, g, mode="middle")
+    with pytest.raises(ValueError, match="valid"):
+        convcorr.convolve(np.ones((2, 3), dtype), np.ones((3, 2), dtype), "valid")
+    # finite entries whose squares overflow the screen still pass the full checks
+    huge = np.full(4, np.finfo(dtype).max / 8, dtype)
+    assert np.isfinite(convcorr.convolve(np.ones(2, dtype), huge, method="direct")).all()
