@@ -1,5 +1,6 @@
 """Tests of convcorr.nn: naive against vectorized, gradient checks for every
-layer, conv2d against an independent reference and against PyTorch."""
+layer (real and complex), conv2d against an independent reference and against
+PyTorch. Bad input is tested in test_nn_validation.py."""
 
 import os
 
@@ -220,45 +221,6 @@ def test_twin_networks_give_the_same_logits(rng):
     np.testing.assert_allclose(corr.forward(x)[0], conv.forward(x)[0], atol=1e-12)
 
 
-# ------------------------------------------------------------- validation
-@pytest.mark.parametrize(
-    ("kwargs", "error", "words"),
-    [
-        ({"kind": "conv"}, ValueError, ["kind", "'conv'", "'correlation'"]),
-        ({"stride": 0}, ValueError, ["stride", "0"]),
-        ({"stride": 1.5}, ValueError, ["stride", "1.5"]),
-        ({"padding": -1}, ValueError, ["padding", "-1"]),
-        ({"padding": (1, 2, 3)}, ValueError, ["padding", "(1, 2, 3)"]),
-    ],
-)
-def test_conv2d_rejects_bad_options(rng, kwargs, error, words):
-    x, w, b = conv_case(rng, (3, 3))
-    with pytest.raises(error) as info:
-        nn.conv2d(x, w, b, **kwargs)
-    for word in words:
-        assert word in str(info.value)
-
-
-def test_conv2d_rejects_bad_shapes(rng):
-    x, w, b = conv_case(rng, (3, 3))
-    with pytest.raises(ValueError, match=r"x must be 4-D; received shape \(7, 6\)"):
-        nn.conv2d(x[0, 0], w)
-    with pytest.raises(ValueError, match="input channels"):
-        nn.conv2d(x[:, :2], w)
-    with pytest.raises(ValueError, match=r"b must have shape \(4,\)"):
-        nn.conv2d(x, w, b[:3])
-    with pytest.raises(ValueError, match="does not fit"):
-        nn.conv2d(x, np.ones((1, 3, 8, 8)))
-    with pytest.raises(TypeError, match="numeric"):
-        nn.conv2d(x.astype(str), w)
-    with pytest.raises(ValueError, match="does not fit"):
-        nn.MaxPool2D(3).forward(np.ones((1, 1, 2, 2)))
-    with pytest.raises(ValueError, match="labels"):
-        nn.softmax_cross_entropy(np.ones((3, 2)), np.ones(2, int))
-    with pytest.raises(ValueError, match="momentum"):
-        nn.SGD(0.1, momentum=1.0)
-
-
 # ------------------------------------------------------------------ PyTorch
 def import_torch():
     try:
@@ -315,15 +277,6 @@ def test_complex_conv2d_backward_matches_pytorch(rng):
         torch.nn.functional.conv2d(xt, w_used, padding=1).backward(torch.tensor(g))
         np.testing.assert_allclose(dx, xt.grad.numpy(), atol=1e-12)
         np.testing.assert_allclose(dw, wt.grad.numpy(), atol=1e-12)
-
-
-def test_backward_rejects_a_gradient_of_the_wrong_shape(rng):
-    x, w, b = conv_case(rng, (3, 3))
-    out, cache = nn.conv2d_forward(x, w, b)
-    with pytest.raises(ValueError, match="dout must have the layer output's shape"):
-        nn.conv2d_backward(np.ones(out.shape[1:]), cache)
-    with pytest.raises(ValueError, match="dout must have"):
-        nn.conv2d_backward_naive(np.ones((1, 1, 1, 1)), x, w)
 
 
 # --------------------------------------------------------- complex gradients

@@ -43,6 +43,29 @@ CASES = {
     ),
     "conv2d list of str": (lambda: nn.conv2d([["a"]], W4), TypeError, ["x", "numeric", "<U1"]),
     "conv2d ragged": (lambda: nn.conv2d([[1], [1, 2]], W4), TypeError, ["x", "list"]),
+    "conv2d kind": (
+        lambda: nn.conv2d(X4, W4, kind="conv"),
+        ValueError,
+        ["kind", "'conv'", "'correlation'"],
+    ),
+    "conv2d stride 1.5": (lambda: nn.conv2d(X4, W4, stride=1.5), ValueError, ["stride", "1.5"]),
+    "conv2d padding -1": (lambda: nn.conv2d(X4, W4, padding=-1), ValueError, ["padding", "-1"]),
+    "conv2d padding triple": (
+        lambda: nn.conv2d(X4, W4, padding=(1, 2, 3)),
+        ValueError,
+        ["padding", "(1, 2, 3)"],
+    ),
+    "conv2d bias shape": (lambda: nn.conv2d(X4, W4, np.ones(3)), ValueError, ["b", "(4,)", "(3,)"]),
+    "conv2d kernel too big": (
+        lambda: nn.conv2d(X4, np.ones((1, 3, 8, 8))),
+        ValueError,
+        ["does not fit", "(8, 8)", "(5, 5)"],
+    ),
+    "conv2d_backward_naive dout": (
+        lambda: nn.conv2d_backward_naive(np.ones((1, 1, 1, 1)), X4, W4),
+        ValueError,
+        ["dout", "(2, 4, 3, 3)", "(1, 1, 1, 1)"],
+    ),
     "conv2d_backward None": (
         lambda: nn.conv2d_backward(np.ones((2, 4, 3, 3)), None),
         TypeError,
