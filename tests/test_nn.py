@@ -351,3 +351,48 @@ def test_numerical_gradient_of_a_known_complex_function(rng):
     z = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
     num = nn.numerical_gradient(lambda a: float(np.sum(np.abs(a) ** 2)), z)
     np.testing.assert_allclose(num, 2 * z, rtol=1e-8)
+
+
+# ------------------------------------------------------------ package layout
+FORMER_NAMES = [  # the public names of the single-module nn.py, still reachable as nn.X
+    "KINDS", "SGD", "Conv2D", "Dense", "Flatten", "MaxPool2D", "ReLU", "Sequential", "conv2d",
+    "conv2d_backward", "conv2d_backward_naive", "conv2d_forward", "conv2d_naive", "digits_cnn",
+    "mse_loss", "numerical_gradient", "relative_error", "softmax_cross_entropy",
+]  # fmt: skip
+
+
+def test_former_public_names_remain():
+    assert set(FORMER_NAMES) <= set(nn.__all__)
+    for name in nn.__all__:
+        assert getattr(nn, name) is not None
+
+
+class Scale(nn.Layer):
+    """A user-defined layer ``y = a x``: Sequential needs nothing but the base class."""
+
+    def __init__(self):
+        super().__init__()
+        self.params["a"] = np.array(2.0)
+
+    def forward(self, x):
+        return self.params["a"] * x, x
+
+    def backward(self, dout, cache, need_dx=True):
+        grads = {"a": np.sum(dout * cache)}
+        return (self.params["a"] * dout if need_dx else None), grads
+
+
+def test_sequential_runs_any_layer_and_skips_the_first_input_gradient(rng):
+    model = nn.Sequential([Scale(), nn.Flatten(), nn.Dense(6, 3, rng=rng)])
+    x, y = rng.standard_normal((2, 2, 3)), np.array([0, 2])
+    logits, caches = model.forward(x)
+    grads = model.backward(nn.softmax_cross_entropy(logits, y)[1], caches)
+
+    def loss(_):
+        return nn.softmax_cross_entropy(model.forward(x)[0], y)[0]
+
+    a = model.layers[0].params["a"]
+    assert nn.relative_error(grads[0]["a"], nn.numerical_gradient(loss, a)) < 1e-6
+    conv = nn.Conv2D(1, 2, 3)
+    _, cache = conv.forward(np.ones((1, 1, 4, 4)))
+    assert conv.backward(np.ones((1, 2, 2, 2)), cache, need_dx=False)[0] is None
