@@ -35,11 +35,12 @@ __all__ = [
 ]
 
 
-def _check_cache(ok, layer):
+def _check_cache(ok, layer, cache):
     """Raise a ``TypeError`` unless ``ok``: a cache must come from the layer's own forward."""
     if not ok:
         raise TypeError(
-            f"cache must be the second value returned by {layer}.forward; received another object"
+            f"cache must be the second value returned by {layer}.forward; received "
+            f"{type(cache).__name__}"
         )
 
 
@@ -124,7 +125,7 @@ class ReLU(Layer):
 
     def backward(self, dout, cache, need_dx=True):
         """Return ``(dout * (out > 0), {})``."""
-        _check_cache(isinstance(cache, np.ndarray), "ReLU")
+        _check_cache(isinstance(cache, np.ndarray), "ReLU", cache)
         dout = check_dout(dout, cache.shape)
         return (dout * (cache > 0) if need_dx else None), {}
 
@@ -173,7 +174,7 @@ class MaxPool2D(Layer):
         Taps are visited in row-major order and a tap takes the gradient only
         where no earlier tap already matched the maximum: ties go to the first.
         """
-        _check_cache(isinstance(cache, tuple) and len(cache) == 2, "MaxPool2D")
+        _check_cache(isinstance(cache, tuple) and len(cache) == 2, "MaxPool2D", cache)
         x, out = cache
         dout = check_dout(dout, out.shape)
         if not need_dx:
@@ -222,7 +223,7 @@ class Flatten(Layer):
 
     def backward(self, dout, cache, need_dx=True):
         """Reshape the gradient back to the input shape."""
-        _check_cache(isinstance(cache, tuple) and len(cache) >= 1, "Flatten")
+        _check_cache(isinstance(cache, tuple) and len(cache) >= 1, "Flatten", cache)
         n = cache[0]
         dout = check_dout(dout, (n, int(np.prod(cache[1:], dtype=np.int64))))
         return dout.reshape(cache), {}
@@ -264,7 +265,7 @@ class Dense(Layer):
     def backward(self, dout, cache, need_dx=True):
         """Return ``(dout @ conj(w), {"w": dout.T @ conj(x), "b": sum(dout)})``."""
         w = self.params["w"]
-        _check_cache(isinstance(cache, np.ndarray) and cache.ndim == 2, "Dense")
+        _check_cache(isinstance(cache, np.ndarray) and cache.ndim == 2, "Dense", cache)
         dout = check_dout(dout, (cache.shape[0], w.shape[0]))
         if np.iscomplexobj(cache) or np.iscomplexobj(w):
             cache, w = np.conj(cache), np.conj(w)
