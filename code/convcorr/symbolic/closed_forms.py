@@ -85,6 +85,49 @@ def _split_abs(expr, x):
     return None
 
 
+def _indicator(cond, x):
+    """The indicator of ``cond`` (linear in x) as Heaviside factors, a.e.; None if not."""
+    if cond is sp.true:
+        return sp.S.One
+    if isinstance(cond, sp.And):
+        parts = [_indicator(c, x) for c in cond.args]
+        return None if any(p is None for p in parts) else sp.Mul(*parts)
+    if not isinstance(cond, sp.core.relational.Relational) or isinstance(cond, (sp.Eq, sp.Ne)):
+        return None
+    big = cond.lhs - cond.rhs if isinstance(cond, (sp.GreaterThan, sp.StrictGreaterThan)) else (
+        cond.rhs - cond.lhs)
+    # cond says big > 0 (or ≥ 0); |u| terms open into both signs
+    absolutes = [a for a in big.atoms(sp.Abs) if a.has(x)]
+    if not absolutes:
+        return sp.Heaviside(big) if _affine(big, x) else None
+    node = absolutes[0]
+    u = node.args[0]
+    plus = _indicator(sp.StrictGreaterThan(big.xreplace({node: u}), 0), x)
+    minus = _indicator(sp.StrictGreaterThan(big.xreplace({node: -u}), 0), x)
+    if plus is None or minus is None or not _affine(u, x):
+        return None
+    return plus * sp.Heaviside(u) + minus * sp.Heaviside(-u)
+
+
+def _piecewise_as_heaviside(expr, x):
+    """``expr`` with each Piecewise in x written with Heaviside factors (None if one cannot)."""
+    swap = {}
+    for pw in expr.atoms(sp.Piecewise):
+        if not pw.has(x):
+            continue
+        total, outside = sp.S.Zero, sp.S.One
+        for value, cond in pw.args:
+            ind = _indicator(cond, x)
+            if ind is None:
+                return None
+            total += value * ind * outside
+            outside = outside * (1 - ind)
+            if cond is sp.true:
+                break
+        swap[pw] = total
+    return expr.xreplace(swap) if swap else None
+
+
 def _support(expr, x):
     """``(L, U, rest)``: the Heaviside factors of ``expr`` say L < x < U (None if not).
 
@@ -117,7 +160,7 @@ def _support(expr, x):
         if best is None:  # H(±(x − p)) H(±(x − q)) = that of the binding end, by cases
             p, q = ends[0], ends[1]
             keep = [sp.Heaviside(side * (x - e)) for e in ends[2:]]
-            others = [sp.Heaviside(side * (x - e)) for e in (lowers if side < 0 else uppers)]
+            others = [sp.Heaviside(-side * (x - e)) for e in (lowers if side < 0 else uppers)]
             first = sp.Heaviside(side * (x - p)) * sp.Heaviside(side * (p - q))
             second = sp.Heaviside(side * (x - q)) * sp.Heaviside(side * (q - p))
             return "split", rest * sp.Mul(*keep, *others) * (first + second)
@@ -145,6 +188,8 @@ def _beta_rule(body, y, length):
     const, rest = body.as_independent(y, as_Add=False)
     p = q = sp.S.Zero
     for factor in sp.Mul.make_args(rest):
+        if not factor.has(y):
+            continue
         base, power = factor.as_base_exp()
         if power.has(y):
             return None
@@ -248,11 +293,17 @@ def _residue_rule(expr, x):
         return below
     if omega == 0:
         return at_zero if gap >= 2 else None
-    return sp.Piecewise((above, omega > 0), (below, omega < 0), (at_zero, True))
+    scale, core = sp.factor_terms(omega).as_independent(*omega.free_symbols, as_Add=False)
+    if not scale.is_positive:
+        scale, core = 1, omega
+    return sp.Piecewise((above, core > 0), (below, core < 0), (at_zero, True))
 
 
 def _sympy_integral(expr, limits):
     """``sympy.integrate`` keeping its conditions: a condition it cannot settle is an error."""
+    const, expr = expr.as_independent(limits[0], as_Add=False)
+    if const != 1:
+        return const * _sympy_integral(expr, limits)
     if expr.has(sp.Heaviside):
         expr = expr.rewrite(sp.Piecewise)
     value = sp.integrate(expr, limits, conds="piecewise")
@@ -281,7 +332,7 @@ def raw_line_integral(expr, x):
     expr = expr.replace(sp.sinc, lambda a: sp.sin(a) / a)
     if expr.has(sp.sin, sp.cos) and any(n.has(x) for n in expr.atoms(sp.sin, sp.cos)):
         expr = expr.rewrite(sp.exp)
-    expr = sp.expand(expr, power_exp=False, mul=True, multinomial=False)
+    expr = sp.expand(expr, power_exp=False, mul=True, multinomial=True)
     if isinstance(expr, sp.Add):
         return sp.Add(*(_term(term, x) for term in expr.args))
     return _term(expr, x)
@@ -293,11 +344,12 @@ def _term(expr, x):
         if expr == 0:
             return sp.S.Zero
         raise StepError(f"∫ {expr} d{x} over ℝ diverges (the integrand does not depend on {x})")
-    for rule in (_gaussian_rule, _split_abs, _support_rule, _residue_rule):
+    for rule in (_gaussian_rule, _piecewise_as_heaviside, _split_abs, _support_rule,
+                 _residue_rule):
         value = rule(expr, x)
         if value is None:
             continue
-        if rule is _split_abs:
+        if rule in (_split_abs, _piecewise_as_heaviside):
             return raw_line_integral(value, x)
         return value
     return _sympy_integral(expr, (x, -oo, oo))
@@ -332,15 +384,43 @@ def raw_closed_form(expr):
     return tidy(expr)
 
 
+def _clean_heaviside(expr):
+    """``H(u)ⁿ = H(u)`` and ``H(u)·H(−u) = 0``: equal almost everywhere, shorter."""
+    expr = expr.replace(
+        lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
+        lambda e: e.base,
+    )
+    terms = []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        steps = [sp.expand(h.args[0]) for h in sp.Mul.make_args(term)
+                 if isinstance(h, sp.Heaviside)]
+        if not any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1:]):
+            terms.append(term)
+    return sp.Add(*terms)
+
+
 def tidy(expr):
     """Merge exponentials and factor each exponent: Gaussians read as Gaussians."""
+    if expr.has(sp.Heaviside) and not expr.has(sp.Piecewise):
+        expr = _clean_heaviside(expr)
+    if not expr.has(sp.exp, sp.Heaviside, sp.Piecewise) and expr.free_symbols:
+        return sp.cancel(sp.together(expr))  # one fraction, as in the tables
     if not expr.has(sp.exp) or expr.has(sp.Piecewise):
         return expr
     expr = sp.powsimp(sp.expand(expr, power_exp=False), combine="exp")
     return expr.replace(
-        lambda e: isinstance(e, sp.exp),
-        lambda e: sp.exp(sp.factor(sp.cancel(sp.expand(e.args[0])))),
+        lambda e: isinstance(e, sp.exp), lambda e: sp.exp(_factor_exponent(e.args[0]))
     )
+
+
+def _factor_exponent(arg):
+    # real and imaginary parts apart: factoring over Q(i) is slow and reads no better
+    parts = sp.collect(sp.expand(arg), sp.I, evaluate=False)
+    if set(parts) <= {sp.S.One, sp.I}:
+        return sum(
+            (sp.factor(sp.cancel(part)) * unit for unit, part in parts.items()), sp.S.Zero
+        )
+    return sp.factor(sp.cancel(sp.expand(arg)))
 
 
 # ------------------------------------------------------------ checked values

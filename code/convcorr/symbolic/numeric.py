@@ -103,31 +103,57 @@ def to_number(value):
 
 
 def value_at(expr, point):
-    """``(value, error)`` of ``expr`` at ``point`` ({Symbol: number}), by quadrature."""
-    expr = expr.xreplace({s: to_number(v) for s, v in point.items()})
-    expr, _ = concrete(expr)
-    if expr.free_symbols:
-        raise NumericFailure(f"symbols {sorted(map(str, expr.free_symbols))} left without value")
-    if not expr.has(sp.Integral):
-        return _evalf(expr), 0.0
-    levels = depth(expr)
-    if levels > MAX_DEPTH:
-        raise NumericFailure(f"more than {MAX_DEPTH} nested integrals")
-    try:
-        fine = complex(_vcompile(expr, (), _RULES[0])(()))
-        coarse = complex(_vcompile(expr, (), _RULES[1])(()))
-        err = abs(fine - coarse)
-        if math.isfinite(err) and err <= 1e-10 * (1 + abs(fine)):
+    """``(value, error)`` of ``expr`` at ``point`` ({Symbol: number}), by quadrature.
+
+    The expression is compiled once (cached) with its free symbols as
+    arguments, so that many points cost one compilation.
+    """
+    evaluator = _CACHE.get(expr)
+    if evaluator is None:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        evaluator = _CACHE[expr] = _Evaluator(expr)
+    return evaluator(point)
+
+
+_CACHE = {}
+
+
+class _Evaluator:
+    def __init__(self, expr):
+        self.expr, _ = concrete(expr)
+        self.params = tuple(sorted(self.expr.free_symbols, key=str))
+        self.levels = depth(self.expr)
+        self.vector = self.scalar = None
+        self.errors = []
+
+    def __call__(self, point):
+        missing = [p for p in self.params if p not in point]
+        if missing:
+            raise NumericFailure(f"symbols {sorted(map(str, missing))} left without value")
+        if not self.expr.has(sp.Integral):
+            return _evalf(self.expr.xreplace({p: to_number(point[p]) for p in self.params})), 0.0
+        if self.levels > MAX_DEPTH:
+            raise NumericFailure(f"more than {MAX_DEPTH} nested integrals")
+        env = tuple(point[p] for p in self.params)
+        fine = None
+        try:
+            if self.vector is None:
+                self.vector = _vcompile(self.expr, self.params)
+            fine = complex(self.vector(env, _RULES[0]))
+            err = abs(fine - complex(self.vector(env, _RULES[1])))
+            if math.isfinite(err) and err <= 1e-10 * (1 + abs(fine)):
+                return fine, err
+        except NumericFailure:
+            if self.levels > 1:
+                raise
+        if self.levels > 1:
             return fine, err
-    except NumericFailure:
-        if levels > 1:
-            raise
-        fine, err = None, math.inf
-    if levels == 1:
-        errors = []
-        value = _compile(expr, (), errors)(())
-        return value, float(sum(errors))
-    return fine, err
+        if self.scalar is None:
+            self.scalar = _compile(self.expr, self.params, self.errors)
+        self.errors.clear()
+        value = self.scalar(env)
+        return value, float(sum(self.errors))
 
 
 # ------------------------------------------------- vectorised fixed rules
@@ -146,7 +172,7 @@ def _vlambdify(scope, expr):
 
     def call(env):
         with np.errstate(all="ignore"):
-            z = np.asarray(fn(*env), dtype=complex)
+            z = np.asarray(fn(*(np.asarray(e, dtype=complex) for e in env)), dtype=complex)
         if env:
             z = np.broadcast_to(z, np.broadcast_shapes(*(np.shape(e) for e in env), z.shape))
         if not np.all(np.isfinite(z)):
@@ -156,27 +182,29 @@ def _vlambdify(scope, expr):
     return call
 
 
-def _vcompile(expr, scope, rule):
+def _vcompile(expr, scope):
+    """``fn(env, rule)``: ``expr`` on arrays of its scope, integrals by ``rule``."""
     if expr.has(sp.DiracDelta):
         raise NumericFailure("a DiracDelta has no value at a point")
     nodes = _outermost_integrals(expr)
     if not nodes:
-        return _vlambdify(scope, expr)
+        plain = _vlambdify(scope, expr)
+        return lambda env, rule: plain(env)
     holders = tuple(sp.Dummy(f"I{k}") for k in range(len(nodes)))
     outer = _vlambdify(scope + holders, expr.xreplace(dict(zip(nodes, holders))))
-    inners = [_vcompile_integral(node, scope, rule) for node in nodes]
-    return lambda env: outer(tuple(env) + tuple(c(env) for c in inners))
+    inners = [_vcompile_integral(node, scope) for node in nodes]
+    return lambda env, rule: outer((*env, *(c(env, rule) for c in inners)))
 
 
-def _vcompile_integral(node, scope, rule):
+def _vcompile_integral(node, scope):
     x, lo, hi = node.limits[-1]
     body = sp.Integral(node.function, *node.limits[:-1]) if len(node.limits) > 1 else node.function
-    integrand = _vcompile(body, (*scope, x), rule)
+    integrand = _vcompile(body, (*scope, x))
     kinks = [_vlambdify(scope, k) for k in kink_points(body, x) if not k.has(x)]
     ends = [_vlambdify(scope, e) if e.is_finite else None for e in (lo, hi)]
-    s, w = rule
 
-    def run(env):
+    def run(env, rule):
+        s, w = rule
         shape = np.broadcast_shapes(*(np.shape(e) for e in env)) if env else ()
         a = ends[0](env).real if ends[0] else None
         b = ends[1](env).real if ends[1] else None
@@ -188,9 +216,12 @@ def _vcompile_integral(node, scope, rule):
         if not cuts and a is None and b is None:
             cuts = [np.zeros(shape)]
         cuts = np.sort(np.stack(cuts, axis=-1), axis=-1) if cuts else np.zeros((*shape, 0))
-        ends_ = ([] if a is None else [np.broadcast_to(a, shape)[..., None]]) + [cuts] + (
-            [] if b is None else [np.broadcast_to(b, shape)[..., None]])
-        pts = np.concatenate(ends_, axis=-1)
+        pieces = [cuts]
+        if a is not None:
+            pieces.insert(0, np.broadcast_to(a, shape)[..., None])
+        if b is not None:
+            pieces.append(np.broadcast_to(b, shape)[..., None])
+        pts = np.concatenate(pieces, axis=-1)
         xs, ws = [], []
         for k in range(pts.shape[-1] - 1):
             p, q = pts[..., k : k + 1], pts[..., k + 1 : k + 2]
@@ -206,8 +237,8 @@ def _vcompile_integral(node, scope, rule):
             ws.append(w / (1 - s) ** 2 * np.ones_like(right))
         xv = np.concatenate(xs, axis=-1)
         wv = np.concatenate(ws, axis=-1)
-        inner_env = (*tuple(np.asarray(e)[..., None] for e in env), xv)
-        return np.sum(integrand(inner_env) * wv, axis=-1)
+        inner_env = (*(np.asarray(e)[..., None] for e in env), xv)
+        return np.sum(integrand(inner_env, rule) * wv, axis=-1)
 
     return run
 
@@ -244,8 +275,8 @@ def _lambdify(scope, expr):
         fn = sp.lambdify(scope, expr, modules=_MODULES)
 
     def call(env):
-        with np.errstate(all="ignore"):
-            z = complex(fn(*env))
+        with np.errstate(all="ignore"):  # complex arguments: sqrt(x) of x < 0 times H(x) is 0
+            z = complex(fn(*(complex(e) for e in env)))
         if not (math.isfinite(z.real) and math.isfinite(z.imag)):
             raise NumericFailure(f"{expr} is not finite at {env}")
         return z

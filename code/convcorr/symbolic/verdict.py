@@ -94,7 +94,7 @@ def _python_number(v):
 def _symbolic_zero(lhs, rhs, var):
     """(proved, closed forms or None, words)."""
     try:
-        if equivalent(lhs, rhs):
+        if lhs.has(sp.Integral) and rhs.has(sp.Integral) and equivalent(lhs, rhs):
             return True, (None, None), "equal in the normal form of integrals"
     except (StepError, ValueError, TypeError):
         pass
@@ -103,7 +103,7 @@ def _symbolic_zero(lhs, rhs, var):
     except (StepError, ValueError, NotImplementedError) as exc:
         return False, (None, None), f"no closed form ({str(exc)[:120]})"
     diff = closed[0] - closed[1]
-    if sp.simplify(diff) == 0:
+    if _simplifies_to_zero(diff):
         return True, closed, "closed forms agree (simplify(lhs − rhs) = 0)"
     if var is not None and _zero_on_pieces(diff, var):
         return True, closed, "closed forms agree on every piece between kinks"
@@ -113,8 +113,17 @@ def _symbolic_zero(lhs, rhs, var):
     return False, closed, "simplify(lhs − rhs) is not 0"
 
 
+def _simplifies_to_zero(expr):
+    if sp.simplify(expr) == 0:
+        return True
+    if expr.has(sp.sin, sp.cos, sp.sinc, sp.exp):  # trig identities are easier as exponentials
+        expr = expr.replace(sp.sinc, lambda a: sp.sin(a) / a)
+        return sp.simplify(expr.rewrite(sp.exp)) == 0
+    return False
+
+
 def _zero(expr, var):
-    return sp.simplify(expr) == 0 or (var is not None and _zero_on_pieces(expr, var))
+    return _simplifies_to_zero(expr) or (var is not None and _zero_on_pieces(expr, var))
 
 
 def _zero_by_branches(diff, closed, var):
@@ -139,6 +148,8 @@ def _zero_by_branches(diff, closed, var):
         roots = sp.solve(sp.Eq(rel.lhs, rel.rhs), symbol)
         if len(roots) != 1:
             return None
+        if _simplifies_to_zero(branch.subs(symbol, roots[0])):
+            continue  # the single point of this case agrees too
         undefined = [
             side for side in closed
             if side.subs(symbol, roots[0]).has(sp.nan, sp.zoo)
