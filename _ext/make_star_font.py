@@ -24,8 +24,8 @@ from fontTools.ttLib import TTFont
 STAR = 0x22C6
 FONTS = {
     # output name: (DejaVu file, family name, scale about the glyph's centre)
-    "cc-star-sans.woff": ("DejaVuSans.ttf", "CC Star Sans", 1.45),
-    "cc-star-mono.woff": ("DejaVuSansMono.ttf", "CC Star Mono", 1.35),
+    "cc-star-sans.woff": ("DejaVuSans.ttf", "CC Star Sans", 1.8),
+    "cc-star-mono.woff": ("DejaVuSansMono.ttf", "CC Star Mono", 1.7),
 }
 OUT = Path(__file__).resolve().parents[1] / "_static" / "fonts"
 

@@ -289,7 +289,9 @@ _INLINE_MATH_JS = """() => {
 _IMAGES_JS = """() => Array.from(document.querySelectorAll('article.bd-article img')).map(i => {
   const r = i.getBoundingClientRect();
   return {src: (i.getAttribute('src') || '').slice(0, 80), alt: i.getAttribute('alt'),
-          natural: i.naturalWidth, shown: r.width, loaded: i.complete && i.naturalWidth > 0};
+          natural: i.naturalWidth, shown: r.width, loaded: i.complete && i.naturalWidth > 0,
+          aspect: i.naturalHeight ? i.naturalWidth / i.naturalHeight : 0,
+          shownAspect: r.height ? r.width / r.height : 0};
 })"""
 
 
@@ -303,6 +305,8 @@ def _image_problems(images):
             continue
         if len(alt.split()) < 3 or FILE_LIKE_ALT.search(alt):
             problems.append(f"{name}: alt text {alt!r} does not say what the image shows")
+        if img["shownAspect"] and abs(img["shownAspect"] / img["aspect"] - 1) > 0.02:
+            problems.append(f"{name}: distorted (shown at a different aspect ratio)")
         if img["shown"] > 0 and img["natural"] < 2 * img["shown"] - 1:
             problems.append(
                 f"{name}: {img['natural']} px wide shown at {img['shown']:.0f} px "
