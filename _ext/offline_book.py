@@ -8,11 +8,18 @@
   reader's system preference (``prefers-color-scheme``) chooses light or dark.
 - Jupyter Book 1 does not pass ``html.use_fullscreen_button`` of ``_config.yml`` on to the
   theme, so the button showed although the config turns it off; the value is copied here.
+- A browser may break a line between inline math and the punctuation after it, leaving a
+  stray "." or "," at the start of a line; such pairs are glued (``span.cc-nowrap``, styled
+  ``white-space: nowrap`` by ``_static/book.css``).
 """
 
+import re
 from pathlib import Path
 
 import yaml
+from docutils import nodes
+
+_TRAILING_PUNCTUATION = re.compile(r"^[.,;:!?)\]]+")
 
 
 def _html_config(srcdir):
@@ -41,7 +48,29 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if keep(asset)]
 
 
+def _glue_punctuation(app, doctree, docname):
+    for math in list(doctree.findall(nodes.math)):
+        parent = math.parent
+        index = parent.index(math)
+        after = parent[index + 1] if index + 1 < len(parent) else None
+        if not isinstance(after, nodes.Text):
+            continue
+        match = _TRAILING_PUNCTUATION.match(after.astext())
+        if not match:
+            continue
+        glue = nodes.inline(classes=["cc-nowrap"])
+        parent.replace(math, glue)
+        glue += math
+        glue += nodes.Text(match.group())
+        rest = after.astext()[match.end() :]
+        if rest:
+            parent.replace(after, nodes.Text(rest))
+        else:
+            parent.remove(after)
+
+
 def setup(app):
     app.connect("config-inited", _pass_fullscreen_option)
+    app.connect("doctree-resolved", _glue_punctuation)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
