@@ -333,9 +333,16 @@ def raw_line_integral(expr, x):
     if expr.has(sp.sin, sp.cos) and any(n.has(x) for n in expr.atoms(sp.sin, sp.cos)):
         expr = expr.rewrite(sp.exp)
     expr = sp.expand(expr, power_exp=False, mul=True, multinomial=True)
-    if isinstance(expr, sp.Add):
-        return sp.Add(*(_term(term, x) for term in expr.args))
-    return _term(expr, x)
+    if not isinstance(expr, sp.Add):
+        return _term(expr, x)
+    try:
+        total = sp.Add(*(_term(term, x) for term in expr.args))
+    except StepError:
+        total = sp.nan
+    if total.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+        # terms that diverge alone (H(x) − H(x − 1)): integrate the sum at once
+        return _sympy_integral(expr, (x, -oo, oo))
+    return total
 
 
 def _term(expr, x):

@@ -375,6 +375,11 @@ def _tail(fn, w):
     """∫_0^∞ fn(y) exp(iwy) dy, with the Fourier weight when w ≠ 0."""
     if w == 0:
         return _quad(fn, 0, math.inf)
+    # QAWF sums the cycles with extrapolation and returns a finite "value" even for a
+    # non-decaying r (the Abel mean of ∫ e^{iwy} dy): demand decay first
+    near, far = abs(fn(1.0)), abs(fn(1e6))
+    if not far <= 1e-4 * (1 + near):
+        raise NumericFailure("the integrand does not decay: the integral diverges")
     sgn = 1 if w > 0 else -1
     c, ec = _quad(fn, 0, math.inf, weight="cos", wvar=abs(w))
     s, es = _quad(fn, 0, math.inf, weight="sin", wvar=abs(w))
