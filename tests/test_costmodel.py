@@ -114,9 +114,7 @@ def test_constants_argument_does_not_install():
 def test_convolve_auto_follows_installed_constants(monkeypatch):
     calls = []
     real = convcorr.methods.direct
-    monkeypatch.setattr(
-        convcorr.methods, "direct", lambda *a: calls.append(1) or real(*a)
-    )
+    monkeypatch.setattr(convcorr.methods, "direct", lambda *a: calls.append(1) or real(*a))
     f = np.ones((300, 300))
     with costmodel.use_constants(_direct_always()):
         convcorr.convolve(f[:40, :40], f)

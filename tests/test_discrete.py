@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 import scipy.signal
-from conftest import DTYPES, METHODS, MODES
+from conftest import DTYPES, METHODS, MODES, random_array
 
 import convcorr
 from convcorr._shapes import mode_slices
@@ -68,14 +68,6 @@ def test_2d_by_hand():
 # --- against SciPy, every mode and method -------------------------------------
 
 
-def _pair(rng, f_shape, g_shape, complex_):
-    def draw(shape):
-        x = rng.standard_normal(shape)
-        return x + 1j * rng.standard_normal(shape) if complex_ else x
-
-    return draw(f_shape), draw(g_shape)
-
-
 SHAPES = [
     ((3,), (8,)),
     ((8,), (3,)),
@@ -93,7 +85,8 @@ SHAPES = [
 @pytest.mark.parametrize("complex_", [False, True])
 def test_equals_scipy_with_swapped_arguments(f_shape, g_shape, mode, method, complex_):
     rng = np.random.default_rng(zlib.crc32(repr((f_shape, g_shape, mode)).encode()))
-    f, g = _pair(rng, f_shape, g_shape, complex_)
+    dtype = "complex128" if complex_ else "float64"
+    f, g = random_array(rng, f_shape, dtype), random_array(rng, g_shape, dtype)
     conv = convcorr.convolve(f, g, mode, method)
     corr = convcorr.correlate(f, g, mode, method)
     ref_conv = scipy.signal.convolve(g, f, mode, method="direct")
