@@ -93,6 +93,7 @@ def test_layers_point_one_way():
     graph = import_graph()
     assert "convcorr.discrete" not in graph["convcorr.costmodel"]
     assert {"convcorr.discrete", "convcorr.costmodel"}.isdisjoint(graph["convcorr.methods"])
+    assert {"convcorr.discrete", "convcorr.costmodel"}.isdisjoint(graph["convcorr.guards"])
 
 
 # --- chapters and benchmarks use only public names ---------------------------------
