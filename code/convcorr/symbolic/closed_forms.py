@@ -28,6 +28,7 @@ import sympy as sp
 
 from . import numeric
 from ._common import StepError, Timeout, budget, check_expr, check_real_symbol, oo
+from .normal_form import _rename
 
 #: relative tolerance of the numeric check of a closed form
 CHECK_RTOL = 1e-6
@@ -529,6 +530,10 @@ def closed_form(expr, *, timeout=None, main=None):
     """
     expr = check_expr(expr, "expr")
     what = f"the closed form of {expr}"
+    # builders make fresh Dummies: the same integral built twice differs only in them
+    key = (_rename(expr), main)
+    if key in _CONFIRMED:
+        return _CONFIRMED[key]
 
     def run():
         value = raw_closed_form(expr)
@@ -536,7 +541,14 @@ def closed_form(expr, *, timeout=None, main=None):
             confirm(expr, value, what, main)
         return value
 
-    return _timed(what, timeout, run)
+    value = _timed(what, timeout, run)
+    if len(_CONFIRMED) > 512:
+        _CONFIRMED.clear()
+    _CONFIRMED[key] = value
+    return value
+
+
+_CONFIRMED = {}
 
 
 def _transform(expr, src, dst, sign, what, timeout):
