@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from . import methods
+from ._checks import check_finite
 from ._shapes import full_shape
 
 _EPS64 = float(np.finfo(np.float64).eps)
@@ -142,18 +143,22 @@ def _max_abs(x):
     return max(x.max(), -x.min())
 
 
-def _exponent_range(x):
+def _exponent_range(x, name):
     """Binary exponents ``(lo, hi)`` with ``2**(lo-1) <= max|x| < 2**hi``, from one BLAS pass.
 
-    ``s = sum |x|^2`` gives ``sqrt(s / size) <= max|x| <= sqrt(s)``; when ``s``
-    overflows or underflows to 0 the exact maximum is taken instead.
+    ``s = sum |x|^2`` gives ``sqrt(s / size) <= max|x| <= sqrt(s)``. When ``s``
+    is not finite, ``x`` holds a NaN or an infinity (refused, naming ``name``)
+    or entries beyond ``1e154``; then, or when ``s`` underflows to 0, the exact
+    maximum is taken instead. ``(None, None)`` for an all-zero ``x``.
     """
     flat = x.reshape(-1)
     s = float(np.vdot(flat, flat).real)
     if 0.0 < s < math.inf:
         lo = math.frexp(math.sqrt(s / x.size))[1]
         return lo, math.frexp(math.sqrt(s))[1]
-    e = int(np.frexp(_max_abs(x))[1]) if _max_abs(x) != 0 else None
+    check_finite(x, name)
+    top = _max_abs(x)
+    e = int(np.frexp(top)[1]) if top != 0 else None
     return e, e
 
 
@@ -175,12 +180,18 @@ def scaled(run, f, g, dtype, mode="full", correlate=False):
     result is scaled back by ``ldexp``, which is exact unless the result
     itself overflows or becomes subnormal. Inside the window nothing is
     copied: products and sums of ``L`` terms cannot overflow or underflow there.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` or ``g`` holds a NaN or an infinity (the package's rule for
+        every method; see :func:`convcorr._checks.check_finite`).
     """
     window = np.finfo(dtype).maxexp // 4
     # a bool or integer operand next to a float one: its magnitude in dtype
     f = f if f.dtype.kind in "fc" else f.astype(dtype)
     g = g if g.dtype.kind in "fc" else g.astype(dtype)
-    (f_lo, f_hi), (g_lo, g_hi) = _exponent_range(f), _exponent_range(g)
+    (f_lo, f_hi), (g_lo, g_hi) = _exponent_range(f, "f"), _exponent_range(g, "g")
     if f_lo is None or g_lo is None:  # an all-zero operand
         return np.zeros(_kept_shape(f.shape, g.shape, mode), dtype=dtype)
     if max(abs(f_lo), abs(f_hi), abs(g_lo), abs(g_hi)) <= window:
