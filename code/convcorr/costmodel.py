@@ -72,8 +72,8 @@ __all__ = [
 #:   (:func:`~convcorr.methods.direct_plan`: one per element of the smaller
 #:   operand, or one for all when there are fewer outputs than elements);
 #:   ``t = c0 + c1 s + c2 P``. A small N-D problem that the direct sum runs
-#:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on the
-#:   flattened lengths (:func:`~convcorr.methods.flat_lengths`).
+#:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on that
+#:   ``'valid'`` sum's lengths (:func:`~convcorr.methods.flat_lengths`).
 #: * ``fft``: transforms of ``L`` samples in all, the circular length the
 #:   mode needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
 #:   ``'full'``, ``max(M, N)`` for ``'valid'``), over ``d`` axes;
@@ -211,8 +211,8 @@ def _predict(f_shape, g_shape, name, mode, constants):
     if len(f_shape) == 1:
         direct = price("direct_1d")
     elif direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
-        lf, lg = flat_lengths(f_shape, g_shape)
-        x = features("direct_1d", (lf,), (lg,), real)
+        lk, lp = flat_lengths(f_shape, g_shape, mode)
+        x = features("direct_1d", (lk,), (lp,), real, "valid")
         direct = math.fsum(a * b for a, b in zip(c["direct_1d"], x))
     else:
         direct = price("direct_nd")

@@ -446,13 +446,11 @@ def _direct_nd(f, g, mode, correlate, strategy):
     if correlate:
         f = np.conj(f) if f.dtype.kind == "c" else f
         f = f[(slice(None, None, -1),) * f.ndim]
-    if strategy == "flat":
-        full = _flat_full(f, g)
-        keep = _kept_slices(f.shape, g.shape, mode)
-        return full if mode == "full" else np.ascontiguousarray(full[keep])
     ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
     out_shape = tuple(length for _, length in ranges)
     small, large = (f, g) if f.size <= g.size else (g, f)
+    if strategy == "flat":
+        return _flat_kept(small, large, ranges, out_shape)
     if strategy == "shift":
         return _shift_add(small, large, ranges, out_shape)
     return _windows_dot(small, large, ranges, out_shape)
@@ -467,20 +465,29 @@ _FLAT_PRODUCT_SHARE = (0.1, 0.3)
 
 
 @functools.lru_cache(maxsize=4096)
-def flat_lengths(f_shape, g_shape):
-    """Lengths of both operands flattened with the rows of the full output.
+def flat_lengths(f_shape, g_shape, mode="full"):
+    """Kernel and signal lengths of the 1-D sum that the ``'flat'`` direct strategy runs.
 
-    Each operand zero-padded on every axis but the first to the full output's
-    width and flattened; its trailing zeros cut. The 1-D full convolution of
-    the two is then the N-D full convolution, row by row (no row spills into
-    the next: each is as wide as the full output).
+    The kept outputs need, on each axis, the ``L + K - 1`` samples of the
+    larger operand from ``s - (K - 1)`` (zero-extended where they fall
+    outside it): call that part ``P``. Laid out flat, ``P`` is the signal;
+    the smaller operand laid out with ``P``'s rows (zeros between them, the
+    trailing ones cut) is the kernel; their 1-D ``'valid'`` convolution holds
+    every kept output at the flat index of its place in ``P``.
     """
-    widths = full_shape(f_shape, g_shape)
-    return _flat_length(f_shape, widths), _flat_length(g_shape, widths)
+    small, part = _flat_layout(f_shape, g_shape, mode)
+    return _flat_length(small, part), math.prod(part)
+
+
+def _flat_layout(f_shape, g_shape, mode):
+    if math.prod(f_shape) > math.prod(g_shape):
+        f_shape, g_shape = g_shape, f_shape
+    part = tuple(kept_range(m, n, mode)[1] + m - 1 for m, n in zip(f_shape, g_shape))
+    return f_shape, part
 
 
 def _flat_length(shape, widths):
-    # last flat index + 1 of an array of ``shape`` laid out with row ``widths``
+    # last flat index + 1 of an array of ``shape`` laid out with the rows of ``widths``
     return sum((n - 1) * math.prod(widths[i + 1 :]) for i, n in enumerate(shape)) + 1
 
 
@@ -512,24 +519,57 @@ def direct_plan(f_shape, g_shape, mode, real, flat=True):
         loop = ("shift", small, products)
     else:
         loop = ("windows", 1, products)
-    lf, lg = flat_lengths(f_shape, g_shape)
-    work = _FLAT_PRODUCT_SHARE[0 if real else 1] * lf * lg
+    lk, lp = flat_lengths(f_shape, g_shape, mode)
+    flat_products = (lp - lk + 1) * lk
+    work = _FLAT_PRODUCT_SHARE[0 if real else 1] * flat_products
     if flat and work < loop[1] * _STEP_PRODUCTS + products:
-        return ("flat", 0, lf * lg)
+        return ("flat", 0, flat_products)
     return loop
 
 
-def _flat_full(f, g):
-    widths = full_shape(f.shape, g.shape)
-    lengths = flat_lengths(f.shape, g.shape)
-    flat = [_flattened(x, widths, n) for x, n in zip((f, g), lengths)]
-    return np.convolve(flat[0], flat[1]).reshape(widths)
+def _flat_kept(small, large, ranges, out_shape):
+    # see flat_lengths: a 1-D convolution of the part of large the kept
+    # outputs need with small laid out in that part's rows
+    plan = _flat_plan(small.shape, large.shape, tuple(ranges))
+    part_shape, inner, crop, kernel_shape, small_place, length, cut, rows, tail = plan
+    if inner is None:
+        part = large[crop]
+    else:
+        part = np.zeros(part_shape, large.dtype)
+        part[inner] = large[crop]
+    kernel = np.zeros(kernel_shape, small.dtype)
+    kernel[small_place] = small
+    # 'full' rather than 'valid': its few extra outputs at both ends let the
+    # kept rows be cut as whole rows of part, which reshape then slices
+    y = np.convolve(part.reshape(-1), kernel.reshape(-1)[:length])
+    return np.ascontiguousarray(y[cut].reshape(rows)[tail])
 
 
-def _flattened(x, widths, length):
-    buf = np.zeros((x.shape[0], *widths[1:]), x.dtype)
-    buf[tuple(slice(0, n) for n in x.shape)] = x
-    return buf.reshape(-1)[:length]
+@functools.lru_cache(maxsize=1024)
+def _flat_plan(small_shape, large_shape, ranges):
+    """Shapes and slices of :func:`_flat_kept`, computed once per problem."""
+    pads, crop = [], []
+    for (s, length), k, n in zip(ranges, small_shape, large_shape):
+        lo, hi = s - (k - 1), s + length  # the large samples the kept outputs touch
+        pads.append((max(0, -lo), max(0, hi - n)))
+        crop.append(slice(max(lo, 0), min(hi, n)))
+    part_shape = tuple(length + k - 1 for (_, length), k in zip(ranges, small_shape))
+    inner = tuple(slice(a, p - b) for (a, b), p in zip(pads, part_shape))
+    if not any(a or b for a, b in pads):
+        inner = None
+    length = _flat_length(small_shape, part_shape)
+    kept_rows = ranges[0][1] * math.prod(part_shape[1:])
+    return (
+        part_shape,
+        inner,
+        tuple(crop),
+        (small_shape[0], *part_shape[1:]),
+        tuple(slice(0, k) for k in small_shape),
+        length,
+        slice(length - 1, length - 1 + kept_rows),
+        (ranges[0][1], *part_shape[1:]),
+        (slice(None), *(slice(0, length) for _, length in ranges[1:])),
+    )
 
 
 def _shift_add(small, large, ranges, out_shape):
@@ -555,17 +595,26 @@ def _shift_add(small, large, ranges, out_shape):
 _WINDOW_CHUNK = 2**18
 
 
-def _windows_dot(small, large, ranges, out_shape):
-    # kept output j takes sum_i small[i] large[s + j - i]: a correlation of the
-    # (zero-extended) large operand with small reversed, window by window
+def _needed_part(small, large, ranges):
+    """The samples of ``large`` the kept outputs touch, zero-extended: ``L + K - 1`` per axis."""
     pads, crop = [], []
     for (s, length), k, n in zip(ranges, small.shape, large.shape):
-        lo, hi = s - (k - 1), s + length  # the large samples the kept outputs touch
+        lo, hi = s - (k - 1), s + length
         pads.append((max(0, -lo), max(0, hi - n)))
         crop.append(slice(max(lo, 0), min(hi, n)))
     part = large[tuple(crop)]
     if any(a or b for a, b in pads):
-        part = np.pad(part, pads)
+        # zeros and one assignment: numpy.pad costs tens of microseconds more
+        inner = part
+        part = np.zeros([n + a + b for n, (a, b) in zip(inner.shape, pads)], inner.dtype)
+        part[tuple(slice(a, a + n) for n, (a, _) in zip(inner.shape, pads))] = inner
+    return part
+
+
+def _windows_dot(small, large, ranges, out_shape):
+    # kept output j takes sum_i small[i] large[s + j - i]: a correlation of the
+    # (zero-extended) large operand with small reversed, window by window
+    part = _needed_part(small, large, ranges)
     windows = np.lib.stride_tricks.sliding_window_view(part, small.shape)
     kernel = small[(slice(None, None, -1),) * small.ndim]
     # tensordot copies the windows it contracts: a few output rows at a time
