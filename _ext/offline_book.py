@@ -43,6 +43,10 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
         return "thebe" not in str(getattr(asset, "filename", asset)) and ("THEBE" not in body)
 
     context["default_mode"] = context.get("default_mode") or "auto"
+    # Docutils lists citations as role="list" of role="doc-biblioentry" items; that role is
+    # deprecated in ARIA 1.2 and not a list item (axe: aria-required-children, critical).
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [asset for asset in context[key] if keep(asset)]
