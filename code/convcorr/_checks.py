@@ -51,6 +51,31 @@ def check_not_masked(x, name):
         )
 
 
+NUMERIC = "a numeric dtype (bool, integer, float or complex)"
+
+
+def as_numeric_array(x, name, kinds="biufc", accepted=NUMERIC):
+    """``np.asarray(x)`` if its dtype kind is in ``kinds``; the one conversion every module uses.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is a masked array (its mask would be dropped), NumPy cannot convert it (ragged
+        lists), or its dtype kind is not in ``kinds`` (``accepted`` says what is, in words).
+    """
+    check_not_masked(x, name)
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
+        raise TypeError(
+            f"{name} must be array-like with {accepted}; received "
+            f"{type(x).__name__} that NumPy cannot convert ({exc})"
+        ) from None
+    if arr.dtype.kind not in kinds:
+        raise TypeError(f"{name} must have {accepted}; received dtype {arr.dtype}")
+    return arr
+
+
 def as_signal(x, name):
     """Convert ``x`` to a non-empty numeric array of at least one dimension.
 
@@ -64,20 +89,7 @@ def as_signal(x, name):
     ValueError
         If the array is 0-d or has a zero-length axis.
     """
-    check_not_masked(x, name)
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
-        raise TypeError(
-            f"{name} must be array-like with a numeric dtype; received "
-            f"{type(x).__name__} that NumPy cannot convert ({exc})"
-        ) from None
-    if arr.dtype.kind not in "biufc":
-        raise TypeError(
-            f"{name} must have a numeric dtype (bool, integer, float or "
-            f"complex); received dtype {arr.dtype}"
-        )
-    return check_not_scalar_or_empty(arr, name)
+    return check_not_scalar_or_empty(as_numeric_array(x, name), name)
 
 
 def check_finite(arr, name):

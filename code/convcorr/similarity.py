@@ -29,6 +29,7 @@ import numpy as np
 import scipy.fft as sfft
 
 from . import correlate, correlation_lags
+from ._checks import as_signal, check_finite
 
 # Deviations of a window from its mean below this many ulps of its largest
 # value are what rounding the mean leaves of a constant window.
@@ -39,29 +40,7 @@ _BLOCK = 1 << 21
 
 def _array(x, name):
     """``x`` as a non-empty, finite, numeric array of at least one dimension."""
-    if isinstance(x, np.ma.MaskedArray):
-        raise TypeError(f"{name} must not be a masked array; pass x.filled(value) instead")
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
-        raise TypeError(
-            f"{name} must be array-like with a numeric dtype; received "
-            f"{type(x).__name__} that NumPy cannot convert ({exc})"
-        ) from None
-    if arr.dtype.kind not in "biufc":
-        raise TypeError(
-            f"{name} must have a numeric dtype (bool, integer, float or complex); "
-            f"received dtype {arr.dtype}"
-        )
-    if arr.ndim == 0 or arr.size == 0:
-        raise ValueError(
-            f"{name} must have at least one dimension and one element; "
-            f"received an array of shape {arr.shape}"
-        )
-    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} must be finite; received {bad} NaN or infinite value(s)")
-    return arr
+    return check_finite(as_signal(x, name), name)
 
 
 def _pair(f, g, names=("f", "g")):
@@ -178,9 +157,7 @@ def normalized_correlate(f, g, mode="full", method="auto"):
     mag = np.abs(rho)
     rho = np.where(mag > 1, rho / np.maximum(mag, 1), rho)
     if f.shape == g.shape and np.array_equal(f, g):
-        zero = tuple(
-            int(np.flatnonzero(correlation_lags(n, n, mode) == 0)[0]) for n in f.shape
-        )
+        zero = tuple(int(np.flatnonzero(correlation_lags(n, n, mode) == 0)[0]) for n in f.shape)
         rho[zero] = 1
     return rho.astype(out_dtype, copy=False)
 

@@ -9,6 +9,8 @@ import numbers
 
 import numpy as np
 
+from .._checks import as_numeric_array
+
 
 def int_pair(value, name, minimum):
     """Return ``value`` as a pair of ints ``>= minimum`` (an int means both)."""
@@ -42,8 +44,8 @@ def positive_real(value, name):
     return float(value)
 
 
-NUMERIC = "numeric (bool, integer, float or complex)"
-REAL = "real numeric (bool, integer or float; not complex)"
+NUMERIC = "a numeric (bool, integer, float or complex) dtype"
+REAL = "a real numeric (bool, integer or float; not complex) dtype"
 
 
 def numeric(a, name, ndim=None, *, kinds="biufc", accepted=NUMERIC):
@@ -52,15 +54,7 @@ def numeric(a, name, ndim=None, *, kinds="biufc", accepted=NUMERIC):
     Integers and booleans become float64, so that every layer computes in floats.
     ``ndim`` is an int or a tuple of allowed values.
     """
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError) as exc:  # ragged nested lists, for instance
-        raise TypeError(
-            f"{name} must be array-like with a numeric dtype; received "
-            f"{type(a).__name__} that NumPy cannot convert ({exc})"
-        ) from None
-    if arr.dtype.kind not in kinds:
-        raise TypeError(f"{name} must have a {accepted} dtype; received dtype {arr.dtype}")
+    arr = as_numeric_array(a, name, kinds, accepted)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
