@@ -24,8 +24,6 @@ Usage: python benchmarks/bench_cnn.py [--epochs N] [--batch B] [--warmup W]
        [--threads T [T ...]]
 """
 
-from __future__ import annotations
-
 import argparse
 import statistics
 import time

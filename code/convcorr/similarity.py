@@ -21,15 +21,16 @@ Every function refuses non-finite input (``ValueError``): one NaN would
 otherwise spread through the FFT to every score, or be skipped by ``argmax``.
 """
 
-from __future__ import annotations
-
 import numbers
+from typing import Literal
 
 import numpy as np
 import scipy.fft as sfft
+from numpy.typing import ArrayLike
 
 from . import correlate, correlation_lags
 from ._checks import as_signal, check_finite
+from .discrete import Method, Mode
 
 # Deviations of a window from its mean below this many ulps of its largest
 # value are what rounding the mean leaves of a constant window.
@@ -98,7 +99,9 @@ def _ldexp(x, exponent):
     return out
 
 
-def normalized_correlate(f, g, mode="full", method="auto"):
+def normalized_correlate(
+    f: ArrayLike, g: ArrayLike, mode: Mode = "full", method: Method = "auto"
+) -> np.ndarray:
     """Cross-correlation scaled by the norms: ``(f ⋆ g)[k] / (||f|| ||g||)``.
 
     .. math:: \\rho[k] = \\frac{\\sum_m \\overline{f[m]}\\, g[m + k]}
@@ -182,7 +185,7 @@ def _window_stats(windows, nd):
     return dev, energy, flat
 
 
-def match_template(template, image):
+def match_template(template: ArrayLike, image: ArrayLike) -> np.ndarray:
     """Zero-mean normalised cross-correlation of a template with each window.
 
     For every placement ``k`` of the template ``t`` (``M`` samples) fully
@@ -280,7 +283,12 @@ def _delay_pair(reference, received):
     return r, x
 
 
-def estimate_delay(reference, received, weighting="none", method="auto"):
+def estimate_delay(
+    reference: ArrayLike,
+    received: ArrayLike,
+    weighting: Literal["none", "phat"] = "none",
+    method: Method = "auto",
+) -> int:
     """Delay ``D`` of ``received`` against ``reference``: the correlation peak.
 
     If ``received[n] ≈ a reference[n - D]`` plus noise, the correlation
@@ -326,7 +334,9 @@ def estimate_delay(reference, received, weighting="none", method="auto"):
     return int(lags[int(np.argmax(score))])
 
 
-def gcc(reference, received, weighting="phat"):
+def gcc(
+    reference: ArrayLike, received: ArrayLike, weighting: Literal["none", "phat"] = "phat"
+) -> np.ndarray:
     """Generalized cross-correlation, unweighted or with the phase transform.
 
     .. math:: c[k] = \\mathrm{DFT}^{-1}\\big[\\,W\\, \\overline{R}\\, X\\,\\big][k],
@@ -388,7 +398,7 @@ def gcc(reference, received, weighting="phat"):
     return c
 
 
-def gcc_phat(reference, received):
+def gcc_phat(reference: ArrayLike, received: ArrayLike) -> np.ndarray:
     """Generalized cross-correlation with the phase transform: ``gcc(reference, received, 'phat')``.
 
     .. math:: c[k] = \\mathrm{DFT}^{-1}\\left[\\frac{\\overline{R}\\, X}
@@ -413,7 +423,9 @@ def _real_number(value, name):
     return value
 
 
-def linear_chirp(n, f0, f1, sample_rate=1.0, analytic=False):
+def linear_chirp(
+    n: int, f0: float, f1: float, sample_rate: float = 1.0, analytic: bool = False
+) -> np.ndarray:
     """A linear chirp sweeping from ``f0`` to ``f1`` over ``n`` samples.
 
     .. math:: s[m] = \\cos\\big(2\\pi (f_0 t + \\tfrac{f_1 - f_0}{2T} t^2)\\big),
