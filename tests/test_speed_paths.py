@@ -223,3 +223,22 @@ def test_lean_boundary_refuses_and_accepts_as_the_full_checks(dtype):
     # finite entries whose squares overflow the screen still pass the full checks
     huge = np.full(4, np.finfo(dtype).max / 8, dtype)
     assert np.isfinite(convcorr.convolve(np.ones(2, dtype), huge, method="direct")).all()
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("method", ["direct", "fft", "oa", "auto"])
+def test_non_finite_input_is_refused_wherever_it_sits(method, mode, rng):
+    # the direct sum screens its output in 'full' and 'valid': every input
+    # sample, first and last included, must still be caught
+    for shape_f, shape_g in [((3,), (40,)), ((40,), (3,)), ((2, 3), (5, 6)), ((6, 6), (5, 6))]:
+        if mode == "valid" and not valid_possible(shape_f, shape_g):
+            continue
+        for name in ("f", "g"):
+            for corner in (0, -1):
+                for value in (np.nan, np.inf, -np.inf):
+                    f, g = rng.standard_normal(shape_f), rng.standard_normal(shape_g)
+                    x = f if name == "f" else g
+                    x.reshape(-1)[corner] = value
+                    for op in (convcorr.convolve, convcorr.correlate):
+                        with pytest.raises(ValueError, match=f"{name} must be finite"):
+                            op(f, g, mode, method=method)

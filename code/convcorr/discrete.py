@@ -50,22 +50,23 @@ def _finite_signal(x, name):
 
 
 def _prepare(f, g, mode, method):
+    """Validated ``(f, g, screened)``; ``screened`` is False when finiteness is still to check."""
     if _plain_call(f, g, mode, method):
-        return f, g, None
+        return f, g, False
     check_method(method)
-    return check_operands(f, g, mode, _finite_signal)
+    f, g, _ = check_operands(f, g, mode, _finite_signal)
+    return f, g, True
 
 
 def _plain_call(f, g, mode, method):
-    """Whether the common call passes every check of :func:`_prepare`, decided fast.
+    """Whether the common call passes every check of :func:`_prepare` but finiteness, decided fast.
 
     Two non-empty ndarrays (not subclasses such as masked arrays) of one
-    ``ndim``, floating or complex, a known mode and method, a possible
-    ``'valid'``, and finite entries: ``vdot(x, x) = sum |x|^2`` is finite
-    only if every entry is (one BLAS pass). Anything else, including finite
-    entries so large that the sum overflows, goes through the full checks,
-    which accept it or raise the precise error. This keeps a tiny call's
-    validation to about a microsecond.
+    ``ndim``, floating or complex, a known mode and method and a possible
+    ``'valid'``. Anything else goes through the full checks, which accept it
+    or raise the precise error. Finiteness is left to :func:`_finite_result`,
+    which knows the method. This keeps a tiny call's validation to about a
+    microsecond.
     """
     return (
         type(f) is np.ndarray
@@ -80,9 +81,37 @@ def _plain_call(f, g, mode, method):
         and mode in MODES
         and method in METHODS
         and (mode != "valid" or _one_covers(f.shape, g.shape))
-        and math.isfinite(abs(np.vdot(f, f)))
-        and math.isfinite(abs(np.vdot(g, g)))
     )
+
+
+def _all_finite(x):
+    # vdot(x, x) = sum |x|^2 is finite only if every entry is (one BLAS pass);
+    # False also when finite entries are so large that the sum overflows
+    return math.isfinite(abs(np.vdot(x, x)))
+
+
+def _check_finite_inputs(f, g):
+    if not (_all_finite(f) and _all_finite(g)):
+        check_finite(f, "f")  # the exact checks: raise for a NaN or infinity
+        check_finite(g, "g")
+
+
+def _finite_result(run, f, g, mode, direct):
+    """``run()`` under the package's rule for non-finite input (refused).
+
+    The direct sum in ``'full'`` and ``'valid'`` mode reaches every input
+    sample from some kept output, and a sum with a NaN or infinity among its
+    terms is never finite: so a finite output proves finite inputs, and only
+    the (usually much smaller) output is screened. Otherwise the inputs are
+    screened first.
+    """
+    if not (direct and mode != "same"):
+        _check_finite_inputs(f, g)
+        return run()
+    out = run()
+    if not _all_finite(out):
+        _check_finite_inputs(f, g)
+    return out
 
 
 def _one_covers(f_shape, g_shape):
@@ -90,8 +119,11 @@ def _one_covers(f_shape, g_shape):
     return all(a >= b for a, b in pairs) or all(b >= a for a, b in pairs)
 
 
-def _compute(f, g, mode, method, correlate):
-    """``f * g`` (or ``f ⋆ g``) of validated operands: pick the method, guard it, run it."""
+def _compute(f, g, mode, method, correlate, screened=True):
+    """``f * g`` (or ``f ⋆ g``) of validated operands: pick the method, guard it, run it.
+
+    ``screened=False``: the operands' finiteness is still to be checked.
+    """
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
     else:
@@ -101,8 +133,16 @@ def _compute(f, g, mode, method, correlate):
     if f.dtype.kind in "biu" and g.dtype.kind in "biu":
         return guards.integer(method, f, g, mode, correlate)
     if method == "direct":
-        return methods.direct(f, g, dtype, mode, correlate)
-    return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
+
+        def run():
+            return methods.direct(f, g, dtype, mode, correlate)
+
+    else:
+
+        def run():
+            return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
+
+    return run() if screened else _finite_result(run, f, g, mode, method == "direct")
 
 
 def convolve(
@@ -172,8 +212,8 @@ def convolve(
     >>> convolve([1, 2], [1, 0, -1])
     array([ 1.,  2., -1., -2.])
     """
-    f, g, _ = _prepare(f, g, mode, method)
-    return _compute(f, g, mode, method, correlate=False)
+    f, g, screened = _prepare(f, g, mode, method)
+    return _compute(f, g, mode, method, False, screened)
 
 
 def reverse_conj(f: ArrayLike) -> np.ndarray:
@@ -233,8 +273,8 @@ def correlate(
     >>> correlate([1, 2], [1, 0, -1])
     array([ 2.,  1., -2., -1.])
     """
-    f, g, _ = _prepare(f, g, mode, method)
-    return _compute(f, g, mode, method, correlate=True)
+    f, g, screened = _prepare(f, g, mode, method)
+    return _compute(f, g, mode, method, True, screened)
 
 
 def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
