@@ -1,40 +1,60 @@
-"""Benchmark: convcorr's FFT and auto convolution against SciPy's methods.
+"""Benchmark: convcorr's convolve and correlate against SciPy's methods.
 
 Run from the repository root with ``python benchmarks/bench_convolution.py``
-(or ``make bench``); it takes a few minutes. For every signal length ``N`` in
-{64, 256, 1024, 4096, 16384, 65536, 262144}, kernel length ``K`` in
-{3, 16, 128, N}, and both real (float64) and complex (complex128) data, it
-times the full convolution of a length-``K`` kernel with a length-``N``
-signal by
+(or ``make bench``); it takes three to five minutes. It covers twelve
+families, every combination of
 
-* ``convcorr.convolve(f, g, method="fft")`` and ``method="auto"``;
-* ``scipy.signal.fftconvolve(g, f)``, ``scipy.signal.oaconvolve(g, f)``,
-  ``scipy.signal.convolve(g, f, method="direct")`` and ``method="auto"``.
+* the operation: ``convcorr.convolve(f, g, mode)`` against
+  ``scipy.signal.convolve(g, f, mode)``, and ``convcorr.correlate(f, g, mode)``
+  against ``scipy.signal.correlate(g, f, mode)`` (note the swapped order);
+* the number of dimensions: 1-D, 2-D and 3-D;
+* the data: real (float64) or complex (complex128);
 
-All six methods of one case are timed round-robin in one process. Each runs
-in batches of calls lasting about two milliseconds; in every round the
-batches of the six run once each, in a fresh random order, and the median
-over the rounds is reported. Times are CPU time of the timing thread
-(``time.thread_time``), so that time slices taken by other processes on a
-shared machine do not count. A direct call whose predicted time (by
-``convcorr.costmodel.predict_times``) exceeds about one second is skipped and
-marked ``skip``. Everything runs single-threaded: the FFTs without
-``workers=``, in convcorr and in SciPy alike, and BLAS (used by
-``numpy.convolve``) limited to one thread with ``threadpoolctl``. glibc is
-asked to keep freed memory (see ``keep_freed_memory``) so that page faults of
-fresh allocations do not add order-dependent noise.
+and, in every family, a grid of kernel and signal shapes from tiny calls
+(a 3-sample kernel over 16 samples, 2×2 over 10×10) to large ones, each in
+all three modes ``'full'``, ``'same'`` and ``'valid'`` (including kernels a
+few samples shorter than the signal, where ``'valid'`` keeps a handful of
+outputs). Only public functions are called.
 
-The last two lines are
+For each case it times
 
-* ``fft_vs_fftconvolve_median_ratio``: the median over K = N, N >= 1024 (real
-  and complex) of convcorr fft time / fftconvolve time;
-* ``auto_vs_best_scipy_max_ratio``: the maximum over the whole grid of
-  convcorr auto time / time of the fastest SciPy method of that case.
+* ``cc_fft`` and ``cc_auto``: convcorr with ``method='fft'`` and ``'auto'``;
+* the SciPy methods a user can call for the same result: ``sp_fft``
+  (``method='fft'``, which for convolve is ``fftconvolve``), ``sp_oa``
+  (``oaconvolve``; for correlate with the template reversed and conjugated by
+  the caller, as that is how correlation reaches it), ``sp_direct``
+  (``method='direct'``) and ``sp_auto`` (``method='auto'``).
+
+All calls of one case are timed round-robin in one process. Each runs in
+batches of calls lasting about two milliseconds; in every round the batches
+run once each, in a fresh random order, on fresh copies of the operands, and
+the median over the rounds is reported. Times are CPU time of the timing
+thread (``time.thread_time``), so that time slices taken by other processes
+on a shared machine do not count. Everything runs single-threaded: the FFTs
+without ``workers=``, in convcorr and in SciPy alike, and BLAS limited to one
+thread with ``threadpoolctl``. A SciPy direct call estimated to take longer
+than ``DIRECT_LIMIT`` seconds (from its count of multiply-adds) is skipped and
+shown as ``skip``. glibc is asked to keep freed memory (see
+``keep_freed_memory``) so that page faults of fresh allocations do not add
+order-dependent noise. Before timing, every convcorr path is checked against
+SciPy's result.
+
+Per family, and then over all cases, it prints
+
+* ``auto/best``: convcorr auto time / time of the fastest SciPy method of the
+  same case, median and maximum over the family's grid;
+* ``fft/sp_fft``: convcorr fft time / SciPy's ``method='fft'`` time, median
+  and maximum.
+
+The last lines, ``auto_vs_best_scipy_max_ratio``,
+``auto_vs_best_scipy_median_ratio``, ``fft_vs_fftconvolve_median_ratio`` and
+``fft_vs_fftconvolve_max_ratio``, are these over the whole grid.
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 import sys
 import time
 
@@ -44,38 +64,87 @@ import scipy.signal as ss
 from threadpoolctl import threadpool_limits
 
 import convcorr
-from convcorr.costmodel import choose_method, predict_times
+from convcorr.costmodel import choose_method
 
-NS = (64, 256, 1024, 4096, 16384, 65536, 262144)
-KS = (3, 16, 128, "N")
+#: (kernel shape, signal shape) per number of dimensions; every pair runs in
+#: all three modes. The pairs whose kernel is a few samples shorter than the
+#: signal make 'valid' keep only a handful of outputs.
+GRID = {
+    1: [
+        ((3,), (16,)),
+        ((16,), (256,)),
+        ((3,), (4096,)),
+        ((128,), (4096,)),
+        ((4096,), (4096,)),
+        ((16,), (65536,)),
+        ((1024,), (65536,)),
+        ((65536,), (65536,)),
+        ((262136,), (262144,)),
+    ],
+    2: [
+        ((2, 2), (10, 10)),
+        ((3, 3), (32, 32)),
+        ((5, 5), (64, 64)),
+        ((3, 3), (256, 256)),
+        ((8, 8), (128, 128)),
+        ((16, 16), (64, 64)),
+        ((60, 60), (64, 64)),
+        ((256, 256), (256, 256)),
+    ],
+    3: [
+        ((2, 2, 2), (6, 6, 6)),
+        ((3, 3, 3), (16, 16, 16)),
+        ((5, 5, 5), (32, 32, 32)),
+        ((14, 14, 14), (16, 16, 16)),
+        ((32, 32, 32), (32, 32, 32)),
+    ],
+}
+MODES = ("full", "same", "valid")
+OPS = ("convolve", "correlate")
 DTYPES = ("float64", "complex128")
-DIRECT_LIMIT = 1.0  # seconds: skip a direct call predicted to take longer
+#: Seconds: a SciPy direct call estimated to take longer is skipped. The
+#: estimate is its multiply-adds times a nanosecond (1-D, numpy's compiled
+#: sum) or ten nanoseconds (N-D, SciPy's generic loop), from measurements.
+DIRECT_LIMIT = 0.05
+SECONDS_PER_PRODUCT = {1: 1e-9, 2: 1e-8, 3: 1e-8}
 BATCH = 2e-3  # seconds per timed batch of calls
-CASE_BUDGET = 2.0  # seconds of timing per case, beyond MIN_REPEATS rounds
-MIN_REPEATS, MAX_REPEATS = 9, 41
-# CPU time of this thread: time slices that other processes take on the shared
-# machine are not counted. Every timed call is single-threaded: no workers= for
-# the FFTs, and BLAS limited to one thread (see the end of the file).
+CASE_BUDGET = 0.4  # seconds of timing per case, beyond MIN_REPEATS rounds
+MIN_REPEATS, MAX_REPEATS = 5, 25
 CLOCK = time.thread_time
 
 
-def methods(data, skip_direct):
-    """The six timed calls of one case, reading the operands from ``data``."""
-    calls = {
-        "cc_fft": lambda: convcorr.convolve(data["f"], data["g"], method="fft"),
-        "cc_auto": lambda: convcorr.convolve(data["f"], data["g"], method="auto"),
-        "sp_fftconvolve": lambda: ss.fftconvolve(data["g"], data["f"]),
-        "sp_oaconvolve": lambda: ss.oaconvolve(data["g"], data["f"]),
-        "sp_direct": lambda: ss.convolve(data["g"], data["f"], method="direct"),
-        "sp_auto": lambda: ss.convolve(data["g"], data["f"], method="auto"),
-    }
+def _reverse_conj(f):
+    return np.conj(f[(slice(None, None, -1),) * f.ndim])
+
+
+def calls(op, mode, data, skip_direct):
+    """The timed calls of one case, reading the operands from ``data``."""
+    d = data
+    if op == "convolve":
+        out = {
+            "cc_fft": lambda: convcorr.convolve(d["f"], d["g"], mode, method="fft"),
+            "cc_auto": lambda: convcorr.convolve(d["f"], d["g"], mode, method="auto"),
+            "sp_fft": lambda: ss.fftconvolve(d["g"], d["f"], mode),
+            "sp_oa": lambda: ss.oaconvolve(d["g"], d["f"], mode),
+            "sp_direct": lambda: ss.convolve(d["g"], d["f"], mode, method="direct"),
+            "sp_auto": lambda: ss.convolve(d["g"], d["f"], mode, method="auto"),
+        }
+    else:
+        out = {
+            "cc_fft": lambda: convcorr.correlate(d["f"], d["g"], mode, method="fft"),
+            "cc_auto": lambda: convcorr.correlate(d["f"], d["g"], mode, method="auto"),
+            "sp_fft": lambda: ss.correlate(d["g"], d["f"], mode, method="fft"),
+            "sp_oa": lambda: ss.oaconvolve(d["g"], _reverse_conj(d["f"]), mode),
+            "sp_direct": lambda: ss.correlate(d["g"], d["f"], mode, method="direct"),
+            "sp_auto": lambda: ss.correlate(d["g"], d["f"], mode, method="auto"),
+        }
     if skip_direct:
-        del calls["sp_direct"]
-    return calls
+        del out["sp_direct"]
+    return out
 
 
-def round_robin(calls, data, rng):
-    """Median seconds per call of each call, batches interleaved.
+def round_robin(fns, data, rng):
+    """Median seconds per call of each of ``fns``, batches interleaved.
 
     Every round runs one batch of each call in a fresh random order: a call
     that always ran right after the same other one could inherit its warm
@@ -88,13 +157,13 @@ def round_robin(calls, data, rng):
     ``MIN_REPEATS`` rounds.
     """
     loops = {}
-    for name, fn in calls.items():
+    for name, fn in fns.items():
         fn()  # warm-up: caches, lazily built plans
         start = time.perf_counter()
         fn()
         loops[name] = max(1, int(BATCH / max(time.perf_counter() - start, 1e-7)))
-    samples = {name: [] for name in calls}
-    names = list(calls)
+    samples = {name: [] for name in fns}
+    names = list(fns)
     begin = time.perf_counter()
     for r in range(MAX_REPEATS):
         if r >= MIN_REPEATS and time.perf_counter() - begin > CASE_BUDGET:
@@ -102,7 +171,7 @@ def round_robin(calls, data, rng):
         spacer = np.empty(int(rng.integers(1, 8192)), dtype=np.uint8)
         data["f"], data["g"] = data["f"].copy(), data["g"].copy()
         for i in rng.permutation(len(names)):
-            fn, n = calls[names[i]], loops[names[i]]
+            fn, n = fns[names[i]], loops[names[i]]
             start = CLOCK()
             for _ in range(n):
                 fn()
@@ -111,18 +180,40 @@ def round_robin(calls, data, rng):
     return {name: float(np.median(s)) for name, s in samples.items()}
 
 
-def check_equal(f, g):
+def products(f_shape, g_shape, mode):
+    """Multiply-adds of the direct sum over the outputs ``mode`` keeps."""
+    total = 1
+    for m, n in zip(f_shape, g_shape):
+        j = np.arange(m + n - 1)
+        terms = np.minimum.reduce([j + 1, m + n - 1 - j, np.full_like(j, min(m, n))])
+        full = m + n - 1
+        if mode == "full":
+            start, length = 0, full
+        elif mode == "same":
+            start, length = (full - n) // 2, n
+        else:
+            start, length = min(m, n) - 1, abs(n - m) + 1
+        total *= int(terms[start : start + length].sum())
+    return total
+
+
+def check_equal(op, mode, f, g):
     """Both convcorr paths agree with SciPy before anything is timed."""
-    ref = ss.fftconvolve(g, f)
+    sp = ss.convolve if op == "convolve" else ss.correlate
+    cc = convcorr.convolve if op == "convolve" else convcorr.correlate
+    ref = sp(g, f, mode, method="fft")
     scale = np.abs(ref).max()
     for method in ("fft", "auto"):
-        err = np.abs(convcorr.convolve(f, g, method=method) - ref).max()
-        if err > 1e-9 * scale * np.sqrt(f.size):
-            raise AssertionError(f"convcorr {method} differs from SciPy by {err}")
+        res = cc(f, g, mode, method=method)
+        if res.shape != ref.shape:
+            raise AssertionError(f"convcorr {op} {method} {mode}: shape {res.shape}")
+        err = np.abs(res - ref).max()
+        if err > 1e-9 * scale * math.sqrt(f.size):
+            raise AssertionError(f"convcorr {op} {method} {mode} differs from SciPy by {err}")
 
 
 def fmt(t):
-    return "skip" if t is None else f"{t * 1e6:10.1f}"
+    return f"{'skip':>9}" if t is None else f"{t * 1e6:9.1f}"
 
 
 def keep_freed_memory():
@@ -143,6 +234,54 @@ def keep_freed_memory():
         return False
 
 
+def operands(k_shape, n_shape, dtype, rng):
+    f = rng.standard_normal(k_shape)
+    g = rng.standard_normal(n_shape)
+    if dtype.startswith("complex"):
+        f = f + 1j * rng.standard_normal(k_shape)
+        g = g + 1j * rng.standard_normal(n_shape)
+    return f, g
+
+
+def shape_text(shape):
+    return "x".join(str(n) for n in shape)
+
+
+def run_family(ndim, op, dtype, rng):
+    """Time every case of one family; return its rows of ratios."""
+    rows = []
+    for k_shape, n_shape in GRID[ndim]:
+        f, g = operands(k_shape, n_shape, dtype, rng)
+        for mode in MODES:
+            check_equal(op, mode, f, g)
+            estimate = products(k_shape, n_shape, mode) * SECONDS_PER_PRODUCT[ndim]
+            data = {"f": f, "g": g}
+            t = round_robin(calls(op, mode, data, estimate > DIRECT_LIMIT), data, rng)
+            best = min(v for name, v in t.items() if name.startswith("sp_"))
+            auto_ratio = t["cc_auto"] / best
+            fft_ratio = t["cc_fft"] / t["sp_fft"]
+            rows.append((auto_ratio, fft_ratio))
+            pick = choose_method(k_shape, n_shape, dtype, mode=mode)
+            print(
+                f"{ndim}-D {op:>9} {dtype:>10} {shape_text(k_shape):>10} "
+                f"{shape_text(n_shape):>12} {mode:>5} {fmt(t['cc_fft'])} "
+                f"{fmt(t['cc_auto'])} {pick:>6} {fmt(t['sp_fft'])} {fmt(t['sp_oa'])} "
+                f"{fmt(t.get('sp_direct'))} {fmt(t['sp_auto'])} {auto_ratio:9.2f} "
+                f"{fft_ratio:7.2f}",
+                flush=True,
+            )
+    return rows
+
+
+def summary(name, rows):
+    auto = np.array([r[0] for r in rows])
+    fft = np.array([r[1] for r in rows])
+    return (
+        f"{name:<32} auto/best median {np.median(auto):5.2f} max {auto.max():5.2f}   "
+        f"fft/sp_fft median {np.median(fft):5.2f} max {fft.max():5.2f}"
+    )
+
+
 def main():
     kept = keep_freed_memory()
     rng = np.random.default_rng(2024)
@@ -151,48 +290,29 @@ def main():
         f"{sys.version.split()[0]}; glibc keeps freed memory: {kept}; "
         "times: median thread CPU time in microseconds"
     )
-    header = (
-        f"{'dtype':>10} {'N':>7} {'K':>7} {'cc_fft':>10} {'cc_auto':>10} "
-        f"{'(pick)':>7} {'sp_fft':>10} {'sp_oa':>10} {'sp_direct':>10} "
-        f"{'sp_auto':>10} {'auto/best':>9}"
+    print(
+        f"{'family':>24} {'kernel':>10} {'signal':>12} {'mode':>5} {'cc_fft':>9} "
+        f"{'cc_auto':>9} {'(pick)':>6} {'sp_fft':>9} {'sp_oa':>9} {'sp_direct':>9} "
+        f"{'sp_auto':>9} {'auto/best':>9} {'fft/sp':>7}"
     )
-    print(header)
-    fft_ratios, auto_ratios, skipped = [], [], []
     start = time.perf_counter()
-    for dtype in DTYPES:
-        for n in NS:
-            for k in KS:
-                k = n if k == "N" else k
-                g = rng.standard_normal(n)
-                f = rng.standard_normal(k)
-                if dtype.startswith("complex"):
-                    g = g + 1j * rng.standard_normal(n)
-                    f = f + 1j * rng.standard_normal(k)
-                check_equal(f, g)
-                predicted = predict_times((k,), (n,), dtype)["direct"]
-                skip = predicted > DIRECT_LIMIT
-                if skip:
-                    skipped.append((dtype, n, k, predicted))
-                data = {"f": f, "g": g}
-                t = round_robin(methods(data, skip), data, rng)
-                best = min(v for name, v in t.items() if name.startswith("sp_"))
-                ratio = t["cc_auto"] / best
-                auto_ratios.append(ratio)
-                if k == n and n >= 1024:
-                    fft_ratios.append(t["cc_fft"] / t["sp_fftconvolve"])
-                pick = choose_method((k,), (n,), dtype)
-                print(
-                    f"{dtype:>10} {n:>7} {k:>7} {fmt(t['cc_fft'])} "
-                    f"{fmt(t['cc_auto'])} {pick:>7} {fmt(t['sp_fftconvolve'])} "
-                    f"{fmt(t['sp_oaconvolve'])} {fmt(t.get('sp_direct'))} "
-                    f"{fmt(t['sp_auto'])} {ratio:9.2f}",
-                    flush=True,
-                )
-    for dtype, n, k, p in skipped:
-        print(f"skipped scipy direct for {dtype} N={n} K={k}: predicted {p:.1f} s")
+    families = {}
+    for ndim in GRID:
+        for op in OPS:
+            for dtype in DTYPES:
+                kind = "real" if dtype.startswith("float") else "complex"
+                families[f"{ndim}-D {op} {kind}"] = run_family(ndim, op, dtype, rng)
     print(f"total time {time.perf_counter() - start:.0f} s")
-    print(f"fft_vs_fftconvolve_median_ratio: {np.median(fft_ratios):.3f}")
-    print(f"auto_vs_best_scipy_max_ratio: {max(auto_ratios):.3f}")
+    for name, rows in families.items():
+        print(summary(name, rows))
+    everything = [r for rows in families.values() for r in rows]
+    print(summary("all families", everything))
+    auto = [r[0] for r in everything]
+    fft = [r[1] for r in everything]
+    print(f"auto_vs_best_scipy_max_ratio: {max(auto):.3f}")
+    print(f"auto_vs_best_scipy_median_ratio: {np.median(auto):.3f}")
+    print(f"fft_vs_fftconvolve_median_ratio: {np.median(fft):.3f}")
+    print(f"fft_vs_fftconvolve_max_ratio: {max(fft):.3f}")
 
 
 if __name__ == "__main__":
