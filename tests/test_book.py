@@ -102,3 +102,12 @@ def test_animation_html_plays_offline_with_alt_text():
     assert out.count("data:image/png;base64") == 2 or "frames[1]" in out
     with pytest.raises(ValueError, match="alt"):
         book.animation_html(anim, " ")
+
+
+def test_tex_puts_fraction_exponents_on_the_baseline():
+    import sympy as sp
+
+    t = sp.Symbol("t", real=True)
+    assert book.tex(sp.exp(-(t**2) / 2)) == r"\exp\left(- \frac{t^{2}}{2}\right)"
+    assert book.tex(sp.exp(-t)) == sp.latex(sp.exp(-t)) == "e^{- t}"
+    assert book.tex(2 * t) == sp.latex(2 * t)

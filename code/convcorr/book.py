@@ -19,6 +19,7 @@ __all__ = [
     "rel_err",
     "rot180",
     "stacked",
+    "tex",
     "use_book_style",
 ]
 
@@ -268,3 +269,22 @@ def animation_html(anim, alt, *, dpi=200, display_width=700):
         'id="_anim_img',
     )
     return out.replace('type="range"', 'type="range" aria-label="Frame"')
+
+
+def tex(expr):
+    """LaTeX of a SymPy expression with readable exponentials.
+
+    Like ``sympy.latex``, except that an exponential whose exponent holds a fraction is written
+    ``\\exp\\left(...\\right)`` on the baseline instead of ``e^{...}``, so a Gaussian's exponent
+    is set at full size rather than as a small superscript.
+    """
+    import sympy as sp
+    from sympy.printing.latex import LatexPrinter
+
+    class _Printer(LatexPrinter):
+        def _print_ExpBase(self, e, exp=None):
+            arg = self._print(e.args[0])
+            text = rf"\exp\left({arg}\right)" if r"\frac" in arg else rf"e^{{{arg}}}"
+            return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+    return _Printer().doprint(sp.sympify(expr))
