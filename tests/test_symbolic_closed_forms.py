@@ -137,3 +137,21 @@ def test_closed_form_rejects_bad_input():
         S.closed_form(sp.Integral(t, (t, 0, 1)))
     with pytest.raises(TypeError, match="expr must be a SymPy expression"):
         S.real_line_integral("x", t)
+
+
+def test_a_wrong_rule_is_caught_by_the_numeric_confirmation(monkeypatch):
+    """The second gate: a rule returning twice the value (or nan) is refused, not returned."""
+    from convcorr.symbolic import closed_forms
+
+    right = closed_forms._gaussian_rule
+
+    def doubled(expr, var):
+        value = right(expr, var)
+        return None if value is None else 2 * value
+
+    monkeypatch.setattr(closed_forms, "_gaussian_rule", doubled)
+    with pytest.raises(S.StepError, match="is wrong"):
+        S.real_line_integral(sp.exp(-a * x**2 + x), x)
+    monkeypatch.setattr(closed_forms, "_gaussian_rule", lambda expr, var: sp.nan)
+    with pytest.raises(S.StepError, match="no value"):
+        S.fourier_transform(sp.exp(-pi * t**2), t, xi)
