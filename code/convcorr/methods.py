@@ -531,7 +531,7 @@ def _flat_kept(small, large, ranges, out_shape):
     # see flat_lengths: a 1-D convolution of the part of large the kept
     # outputs need with small laid out in that part's rows
     plan = _flat_plan(small.shape, large.shape, tuple(ranges))
-    part_shape, inner, crop, kernel_shape, small_place, length, cut, rows, tail = plan
+    part_shape, inner, crop, kernel_shape, small_place, length, rows, tail = plan
     if inner is None:
         part = large[crop]
     else:
@@ -539,10 +539,12 @@ def _flat_kept(small, large, ranges, out_shape):
         part[inner] = large[crop]
     kernel = np.zeros(kernel_shape, small.dtype)
     kernel[small_place] = small
-    # 'full' rather than 'valid': its few extra outputs at both ends let the
-    # kept rows be cut as whole rows of part, which reshape then slices
-    y = np.convolve(part.reshape(-1), kernel.reshape(-1)[:length])
-    return np.ascontiguousarray(y[cut].reshape(rows)[tail])
+    y = np.convolve(part.reshape(-1), kernel.reshape(-1)[:length], "valid")
+    # whole rows of part, which reshape then slices: the valid sum stops a few
+    # samples short of the last row, samples that no kept output reads
+    out = np.empty(math.prod(rows), y.dtype)
+    out[: y.size] = y
+    return np.ascontiguousarray(out.reshape(rows)[tail])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -558,7 +560,6 @@ def _flat_plan(small_shape, large_shape, ranges):
     if not any(a or b for a, b in pads):
         inner = None
     length = _flat_length(small_shape, part_shape)
-    kept_rows = ranges[0][1] * math.prod(part_shape[1:])
     return (
         part_shape,
         inner,
@@ -566,7 +567,6 @@ def _flat_plan(small_shape, large_shape, ranges):
         (small_shape[0], *part_shape[1:]),
         tuple(slice(0, k) for k in small_shape),
         length,
-        slice(length - 1, length - 1 + kept_rows),
         (ranges[0][1], *part_shape[1:]),
         (slice(None), *(slice(0, length) for _, length in ranges[1:])),
     )
