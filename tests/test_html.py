@@ -226,6 +226,7 @@ def _raw_markup(texts):
 _OVERFLOW_JS = """() => {
   const boxes = document.querySelectorAll(
     'article.bd-article mjx-container[display="true"], article.bd-article .cc-table-wrap,'
+    + ' article.bd-article mjx-container.cc-wide-inline,'
     + ' article.bd-article .pst-scrollable-table-container,'
     + ' article.bd-article .cell_output .output.text_html, article.bd-article table');
   const out = [];
@@ -273,7 +274,8 @@ _INLINE_MATH_JS = """() => {
   const out = [];
   const scrollers = '.cc-table-wrap, .pst-scrollable-table-container, .cell_output,'
     + ' mjx-container[display="true"]';
-  for (const m of document.querySelectorAll('article.bd-article mjx-container:not([display])')) {
+  const inline = 'article.bd-article mjx-container:not([display]):not(.cc-wide-inline)';
+  for (const m of document.querySelectorAll(inline)) {
     if (m.closest(scrollers)) continue;
     const block = m.parentElement.closest('p, li, dd, dt, td, th, figcaption, h1, h2, h3, h4');
     if (!block) continue;
@@ -346,7 +348,8 @@ def _screenshot(page, page_path, width_name, mode):
 
 
 _SCROLL_BOXES = (
-    'mjx-container[display="true"], .cc-table-wrap, .pst-scrollable-table-container,'
+    'mjx-container[display="true"], mjx-container.cc-wide-inline, .cc-table-wrap,'
+    " .pst-scrollable-table-container,"
     " .cell_output .output.text_html"
 )
 
