@@ -558,7 +558,7 @@ def _transform(expr, src, dst, sign, what, timeout):
     integrand = expr * sp.exp(sign * 2 * sp.pi * sp.I * dst * src)
 
     def run():
-        value = even_form(tidy(raw_line_integral(integrand, src)), dst)
+        value = even_form(sinc_form(tidy(raw_line_integral(integrand, src)), dst), dst)
         return confirm(sp.Integral(integrand, (src, -oo, oo)), value, what, dst)
 
     return _timed(what, timeout, run)
@@ -596,3 +596,24 @@ def even_form(expr, var):
         if ok and sp.simplify(expr.subs(var, 0) - candidate.subs(var, 0)) == 0:
             return candidate
     return expr
+
+
+def sinc_form(expr, var):
+    """``Piecewise((A, Ne(var, c)), (B, True))`` as one ``sinc`` expression when A → B at c.
+
+    The transforms of the box and the triangle come out of the integral as such
+    a pair of exponential quotients; the table writes ``sinc(πξ)`` and ``sinc(πξ)²``.
+    """
+    folded = sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
+    if not isinstance(folded, sp.Piecewise) or len(folded.args) != 2:
+        return expr
+    (generic, cond), (special, _) = folded.args
+    if not isinstance(cond, sp.Ne) or var not in cond.free_symbols:
+        return expr
+    point = sp.solve(sp.Eq(cond.lhs, cond.rhs), var)
+    candidate = sp.simplify(generic.rewrite(sp.sin)).rewrite(sp.sinc)
+    if len(point) != 1 or candidate.has(sp.nan, sp.zoo):
+        return expr
+    if sp.simplify((candidate - special).subs(var, point[0])) != 0:
+        return expr
+    return candidate
