@@ -55,6 +55,11 @@ class Derivation:
     raises :class:`StepError`, and a target identical to the current
     expression raises ``ValueError`` (a step must change something).
 
+    Every printed label is tied to the expression it names: ``lhs`` (for
+    ``start``) and each ``display`` (for its target) must contain, for each
+    integral made by a builder inside the expression, the notation that builder
+    recorded (see :mod:`convcorr.symbolic.labels`); otherwise :class:`StepError`.
+
     Parameters
     ----------
     lhs : str
