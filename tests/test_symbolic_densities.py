@@ -35,3 +35,24 @@ def test_density_of_difference_is_the_correlation():
     wrong = lam**2 * x * sp.exp(-lam * x) * sp.Heaviside(x)  # the sum's density
     verdict = S.check_identity(diff, wrong, x)
     assert verdict.status == "false"
+
+
+def test_the_equal_rate_branch_is_right_and_checked():
+    """SymPy 1.14 returned λμz (no exp) on the λ = μ branch; the gate now samples that case."""
+    z = sp.Symbol("z", real=True)
+    lam, mu = sp.symbols("lam mu", positive=True)
+
+    def expo(rate):
+        return sp.Lambda(z, rate * sp.exp(-rate * z) * sp.Heaviside(z))
+
+    value = S.density_of_sum(expo(lam), expo(mu), z)
+    equal = value.subs(mu, lam)
+    assert sp.simplify(equal - lam**2 * z * sp.exp(-lam * z) * sp.Heaviside(z)) == 0
+    from convcorr.symbolic import closed_forms
+
+    wrong = sp.Piecewise(
+        (lam * mu * (sp.exp(-lam * z) - sp.exp(-mu * z)) / (mu - lam), sp.Ne(lam - mu, 0)),
+        (lam * mu * z, True),
+    ) * sp.Heaviside(z)
+    with pytest.raises(S.StepError, match="is wrong"):
+        closed_forms.confirm(S.convolution(expo(lam), expo(mu), z), wrong, "sum", z)

@@ -302,7 +302,9 @@ def _residue_rule(expr, x):
 
 def _sympy_integral(expr, limits):
     """``sympy.integrate`` keeping its conditions: a condition it cannot settle is an error."""
-    const, expr = expr.as_independent(limits[0], as_Add=False)
+    # exp(−βd + (β − α)y) → exp(−βd)·exp((β − α)y): SymPy 1.14 drops an x-free part of an
+    # exponent in its α = β branch (∫_0^d exp(−βd + (β − α)y) dy = d there, not d·exp(−βd))
+    const, expr = sp.expand_power_exp(expr).as_independent(limits[0], as_Add=False)
     if const != 1:
         return const * _sympy_integral(expr, limits)
     if expr.has(sp.Heaviside):
@@ -442,7 +444,10 @@ def confirm(defining, value, what, main=None):
     symbols = defining.free_symbols | value.free_symbols
     params = symbols - {main}
     checked, failures = 0, []
-    for assignment in numeric.parameter_assignments(params, 3):
+    normal = numeric.parameter_assignments(params, 3)
+    for assignment in normal + _special_cases(value, params, normal[0]):
+        if checked >= 6 and any(assignment is n for n in normal):
+            continue
         mains = [None]
         if main is not None:
             kinks = numeric.numeric_kinks([value], main, assignment)
@@ -467,8 +472,6 @@ def confirm(defining, value, what, main=None):
                     f"{mine:.10g}, quadrature of the integral gives {exact:.10g}"
                 )
             checked += 1
-        if checked >= 6:
-            break
     if checked < min(2, 1 + len(symbols)):
         reason = failures[0] if failures else "no point to test"
         raise StepError(
@@ -477,6 +480,25 @@ def confirm(defining, value, what, main=None):
             "distribution)"
         )
     return value
+
+
+def _special_cases(value, params, base):
+    """Assignments on the cases a ``Piecewise`` singles out by ``Ne(A, 0)`` (A = 0 there)."""
+    out = []
+    for rel in value.atoms(sp.Ne):
+        for symbol in sorted(rel.free_symbols & params, key=str):
+            roots = sp.solve(sp.Eq(rel.lhs, rel.rhs), symbol)
+            if len(roots) != 1:
+                continue
+            try:
+                number = complex(roots[0].xreplace(
+                    {k: numeric.to_number(v) for k, v in base.items() if k != symbol}))
+            except (TypeError, ValueError):
+                continue
+            if abs(number.imag) < 1e-12:
+                out.append({**base, symbol: number.real})
+            break
+    return out
 
 
 def _timed(what, timeout, fn, *args):
