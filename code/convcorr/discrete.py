@@ -96,24 +96,6 @@ def _check_finite_inputs(f, g):
         check_finite(g, "g")
 
 
-def _finite_result(run, f, g, mode, direct):
-    """``run()`` under the package's rule for non-finite input (refused).
-
-    The direct sum in ``'full'`` and ``'valid'`` mode reaches every input
-    sample from some kept output, and a sum with a NaN or infinity among its
-    terms is never finite: so a finite output proves finite inputs, and only
-    the (usually much smaller) output is screened. Otherwise the inputs are
-    screened first.
-    """
-    if not (direct and mode != "same"):
-        _check_finite_inputs(f, g)
-        return run()
-    out = run()
-    if not _all_finite(out):
-        _check_finite_inputs(f, g)
-    return out
-
-
 def _one_covers(f_shape, g_shape):
     pairs = tuple(zip(f_shape, g_shape))
     return all(a >= b for a, b in pairs) or all(b >= a for a, b in pairs)
@@ -122,7 +104,12 @@ def _one_covers(f_shape, g_shape):
 def _compute(f, g, mode, method, correlate, screened=True):
     """``f * g`` (or ``f ⋆ g``) of validated operands: pick the method, guard it, run it.
 
-    ``screened=False``: the operands' finiteness is still to be checked.
+    ``screened=False``: the operands' finiteness is still to be checked (the
+    package's rule: non-finite input is refused). The direct sum in
+    ``'full'`` and ``'valid'`` mode reaches every input sample from some kept
+    output, and a sum with a NaN or infinity among its terms is never finite:
+    there a finite output proves finite inputs, and only the (often much
+    smaller) output is screened.
     """
     if f.dtype is g.dtype and f.dtype.kind in "fc" and f.dtype.itemsize > 2 and f.dtype.isnative:
         dtype = f.dtype  # the common case, without result_type's overhead
@@ -133,16 +120,13 @@ def _compute(f, g, mode, method, correlate, screened=True):
     if f.dtype.kind in "biu" and g.dtype.kind in "biu":
         return guards.integer(method, f, g, mode, correlate)
     if method == "direct":
-
-        def run():
-            return methods.direct(f, g, dtype, mode, correlate)
-
-    else:
-
-        def run():
-            return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
-
-    return run() if screened else _finite_result(run, f, g, mode, method == "direct")
+        out = methods.direct(f, g, dtype, mode, correlate)
+        if not screened and (mode == "same" or not _all_finite(out)):
+            _check_finite_inputs(f, g)
+        return out
+    if not screened:
+        _check_finite_inputs(f, g)
+    return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
 
 
 def convolve(
