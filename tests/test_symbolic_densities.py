@@ -56,3 +56,21 @@ def test_the_equal_rate_branch_is_right_and_checked():
     ) * sp.Heaviside(z)
     with pytest.raises(S.StepError, match="is wrong"):
         closed_forms.confirm(S.convolution(expo(lam), expo(mu), z), wrong, "sum", z)
+
+
+def test_boxes_made_of_steps_or_piecewise_give_irwin_hall():
+    """H(t+1/2) − H(t−1/2) correlated with itself, and a Piecewise triangle * box (H2's cases)."""
+    t, z = sp.symbols("t z", real=True)
+    steps = sp.Lambda(t, sp.Heaviside(t + sp.S.Half) - sp.Heaviside(t - sp.S.Half))
+    auto = S.closed_form(S.correlation(steps, steps, t), timeout=30)
+    triangle = sp.Piecewise((1 - sp.Abs(t), sp.Abs(t) < 1), (0, True))
+    assert S.check_identity(auto, triangle, t).status == "holds"
+    rising, falling = (z >= 0) & (z < 1), (z >= 1) & (z < 2)
+    tri = sp.Lambda(z, sp.Piecewise((z, rising), (2 - z, falling), (0, True)))
+    box = sp.Lambda(z, sp.Piecewise((1, (z >= 0) & (z <= 1)), (0, True)))
+    start = time.process_time()
+    irwin_hall = S.density_of_sum(tri, box, z, timeout=30)
+    assert time.process_time() - start < 10
+    expected = S.densities.TABLE["Irwin–Hall 3"].expected.subs(
+        S.densities.TABLE["Irwin–Hall 3"].x, z)
+    assert S.check_identity(irwin_hall, expected, z).status == "holds"

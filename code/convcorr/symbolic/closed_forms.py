@@ -335,6 +335,7 @@ def raw_line_integral(expr, x):
     expr = expr.replace(sp.sinc, lambda a: sp.sin(a) / a)
     if expr.has(sp.sin, sp.cos) and any(n.has(x) for n in expr.atoms(sp.sin, sp.cos)):
         expr = expr.rewrite(sp.exp)
+    expr = expr.replace(lambda e: isinstance(e, sp.Add), lambda e: _window(e, x))
     expr = sp.expand(expr, power_exp=False, mul=True, multinomial=True)
     if not isinstance(expr, sp.Add):
         return _term(expr, x)
@@ -346,6 +347,29 @@ def raw_line_integral(expr, x):
         # terms that diverge alone (H(x) − H(x − 1)): integrate the sum at once
         return _sympy_integral(expr, (x, -oo, oo))
     return total
+
+
+def _window(expr, x):
+    """``H(A) − H(B)`` with A − B a positive number as ``H(A)·H(−B)`` (a.e.), else ``expr``.
+
+    Expanded, a box made of two Heaviside steps becomes steps that do not decay
+    alone; as one product it keeps a finite support.
+    """
+    if len(expr.args) != 2:
+        return expr
+    first, second = expr.args
+    if isinstance(second, sp.Heaviside) and not isinstance(first, sp.Heaviside):
+        first, second = second, first
+    if not (isinstance(first, sp.Heaviside) and second.could_extract_minus_sign()):
+        return expr
+    minus = -second
+    if not isinstance(minus, sp.Heaviside):
+        return expr
+    up, down = first.args[0], minus.args[0]
+    gap = sp.expand(up - down)
+    if not (up.has(x) and gap.is_number and gap.is_positive):
+        return expr
+    return sp.Heaviside(up) * sp.Heaviside(-down)
 
 
 def _term(expr, x):
@@ -404,9 +428,26 @@ def _clean_heaviside(expr):
     for term in sp.Add.make_args(sp.expand(expr)):
         steps = [sp.expand(h.args[0]) for h in sp.Mul.make_args(term)
                  if isinstance(h, sp.Heaviside)]
-        if not any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1:]):
+        opposite = any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1:])
+        if not opposite and not _empty_support(steps):
             terms.append(term)
     return sp.Add(*terms)
+
+
+def _empty_support(steps):
+    """Whether H(s₁)·H(s₂)··· vanishes a.e.: in one variable, a lower end ≥ an upper end."""
+    ends = {}
+    for arg in steps:
+        if len(arg.free_symbols) != 1:
+            continue
+        (v,) = arg.free_symbols
+        aff = _affine(arg, v)
+        if aff is None or not (aff[0].is_number and aff[1].is_number):
+            continue
+        low, up = ends.setdefault(v, [-oo, oo])
+        root = -aff[1] / aff[0]
+        ends[v] = [sp.Max(low, root), up] if aff[0] > 0 else [low, sp.Min(up, root)]
+    return any(low >= up for low, up in ends.values())
 
 
 def tidy(expr):
