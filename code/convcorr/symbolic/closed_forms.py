@@ -430,8 +430,33 @@ def _clean_heaviside(expr):
                  if isinstance(h, sp.Heaviside)]
         opposite = any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1:])
         if not opposite and not _empty_support(steps):
-            terms.append(term)
-    return sp.Add(*terms)
+            terms.append(_as_steps(term))
+    expr = sp.expand(sp.Add(*terms))
+    steps = sorted(expr.atoms(sp.Heaviside), key=sp.default_sort_key)
+    if not steps:
+        return expr
+    parts = sp.collect(expr, steps, evaluate=False)
+    return sp.Add(*(sp.factor(sp.expand(c)) * k for k, c in parts.items()))
+
+
+def _as_steps(term):
+    """``H(t − a)·H(b − t)`` (numbers a < b) as ``H(t − a) − H(t − b)``: truncated powers."""
+    factors = sp.Mul.make_args(term)
+    windows = [f for f in factors if isinstance(f, sp.Heaviside) and len(f.free_symbols) == 1]
+    if len(windows) != 2 or windows[0].free_symbols != windows[1].free_symbols:
+        return term
+    (v,) = windows[0].free_symbols
+    ends = [_affine(w.args[0], v) for w in windows]
+    if any(e is None or not (e[0].is_number and e[1].is_number) for e in ends):
+        return term
+    (s1, c1), (s2, c2) = ends
+    if s1 * s2 > 0:
+        return term
+    low, up = (-c1 / s1, -c2 / s2) if s1 > 0 else (-c2 / s2, -c1 / s1)
+    if not low < up:
+        return term
+    rest = sp.Mul(*(f for f in factors if f not in windows))
+    return rest * (sp.Heaviside(v - low) - sp.Heaviside(v - up))
 
 
 def _empty_support(steps):
