@@ -41,12 +41,6 @@ def test_builders_match_the_definitions():
     assert S.reverse_conj(f)(t) == sp.conjugate(f(-t))
 
 
-def test_old_names_are_aliases():
-    assert S.reflect_conj is S.reverse_conj
-    assert S.fourier is S.fourier_integral
-    assert S.evaluate is S.closed_form
-
-
 def test_default_variable_is_a_fresh_dummy():
     built = S.convolution(f, g, t - tau)
     (var, _, _), = built.limits

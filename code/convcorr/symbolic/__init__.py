@@ -52,8 +52,6 @@ from .densities import density_of_difference, density_of_sum
 from .derivation import Derivation, Step
 from .labels import label_of
 from .moves import (
-    FUBINI_CONDITION,
-    LEIBNIZ_CONDITION,
     change_variable,
     differentiate_under_integral,
     swap_order,
@@ -61,21 +59,8 @@ from .moves import (
 from .normal_form import equivalent
 from .verdict import Verdict, assert_identity, check_identity, identity_holds
 
-FOURIER_CONVENTION = (
-    r"\mathcal{F}\{f\}(\xi) = \int_{-\infty}^{\infty} f(t)\,"
-    r"e^{-2\pi i \xi t}\,dt"
-)
-
-# Old names, kept as aliases until the chapters have moved to the new ones.
-reflect_conj = reverse_conj
-fourier = fourier_integral
-evaluate = closed_form
-
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "FOURIER_CONVENTION",
-    "FUBINI_CONDITION",
-    "LEIBNIZ_CONDITION",
     "Derivation",
     "Step",
     "StepError",
@@ -93,8 +78,6 @@ __all__ = [
     "derivative",
     "differentiate_under_integral",
     "equivalent",
-    "evaluate",
-    "fourier",
     "fourier_integral",
     "fourier_transform",
     "identity_holds",
@@ -102,7 +85,6 @@ __all__ = [
     "inverse_fourier_transform",
     "label_of",
     "real_line_integral",
-    "reflect_conj",
     "reverse_conj",
     "swap_order",
 ]
