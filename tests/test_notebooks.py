@@ -37,9 +37,7 @@ def toc_files():
 
 def toc_notebooks():
     return sorted(
-        ROOT / f"{entry}.ipynb"
-        for entry in toc_files()
-        if (ROOT / f"{entry}.ipynb").exists()
+        ROOT / f"{entry}.ipynb" for entry in toc_files() if (ROOT / f"{entry}.ipynb").exists()
     )
 
 
@@ -55,9 +53,7 @@ def test_every_toc_entry_exists():
 def test_every_chapter_is_in_the_toc():
     listed = {str(ROOT / entry) for entry in toc_files()}
     orphans = [
-        nb.name
-        for nb in sorted(CHAPTERS.glob("*.ipynb"))
-        if str(nb.with_suffix("")) not in listed
+        nb.name for nb in sorted(CHAPTERS.glob("*.ipynb")) if str(nb.with_suffix("")) not in listed
     ]
     assert not orphans, f"notebooks missing from _toc.yml: {orphans}"
 
@@ -120,8 +116,13 @@ def test_assertions_back_the_claims(notebook):
 def test_seeded_randomness_only(notebook):
     path, nb = notebook
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    for banned in ("np.random.seed(", "np.random.rand(", "np.random.randn(",
-                   "np.random.random(", "default_rng()"):
+    for banned in (
+        "np.random.seed(",
+        "np.random.rand(",
+        "np.random.randn(",
+        "np.random.random(",
+        "default_rng()",
+    ):
         assert banned not in code, f"{path.name} uses unseeded or legacy {banned}"
 
 

@@ -43,7 +43,7 @@ def test_builders_match_the_definitions():
 
 def test_default_variable_is_a_fresh_dummy():
     built = S.convolution(f, g, t - tau)
-    (var, _, _), = built.limits
+    ((var, _, _),) = built.limits
     assert isinstance(var, sp.Dummy) and var.name != "tau"
     assert built.function == f(var) * g(t - tau - var)
     assert S.equivalent(S.convolution(f, g, t), S.convolution(f, g, t, u))
@@ -53,7 +53,7 @@ def test_a_parameter_named_tau_is_never_captured():
     """robustness review item 6: a user symbol tau inside f stays free."""
     built = S.convolution(lambda v: sp.exp(-tau * v**2), g, t)
     assert tau in built.free_symbols
-    (var, _, _), = built.limits
+    ((var, _, _),) = built.limits
     assert var.name != "tau" and var != tau
     with pytest.raises(ValueError, match="already used"):
         S.convolution(lambda v: sp.exp(-tau * v**2), g, t, var=tau)
@@ -107,8 +107,7 @@ def test_change_variable_with_a_scale_divides_by_it():
 def test_change_variable_inside_a_double_integral_uses_the_outer_variable():
     double = sp.Integral(f(tau) * g(s - tau) * h(t - s), (s, -oo, oo), (tau, -oo, oo))
     moved = S.change_variable(double, s - tau, u)
-    assert moved == sp.Integral(f(tau) * g(u) * h(t - tau - u), (u, -oo, oo),
-                                (tau, -oo, oo))
+    assert moved == sp.Integral(f(tau) * g(u) * h(t - tau - u), (u, -oo, oo), (tau, -oo, oo))
 
 
 @pytest.mark.parametrize(
@@ -172,9 +171,7 @@ def test_equivalent_does_not_confuse_different_integrals():
 # ---------------------------------------------------------------- derivation
 def test_derivation_of_the_conversion_identity():
     d = S.Derivation(r"(f \star g)(t)", S.correlation(f, g, t))
-    d.substitute(
-        -tau, u, sp.Integral(sp.conjugate(f(-u)) * g(t - u), (u, -oo, oo)), "reflect"
-    )
+    d.substitute(-tau, u, sp.Integral(sp.conjugate(f(-u)) * g(t - u), (u, -oo, oo)), "reflect")
     d.rewrite(S.convolution(S.reverse_conj(f), g, t), "definition of *")
     assert len(d) == 3
     assert [step.check for step in d.steps] == ["definition", "substitution", "linearity"]
@@ -199,9 +196,7 @@ def test_refusal_on_closed_forms_asymmetric_and_complex():
         S.correlation(shifted, gauss(0), t), S.convolution(shifted, gauss(0), t)
     )
     with pytest.raises(S.StepError, match="does not hold"):
-        S.assert_identity(
-            S.correlation(chirp(), gauss(0), t), S.convolution(chirp(), gauss(0), t)
-        )
+        S.assert_identity(S.correlation(chirp(), gauss(0), t), S.convolution(chirp(), gauss(0), t))
     # a modulated even Gaussian equals its f̃, so there the two do agree
     assert S.identity_holds(
         S.correlation(chirped(0), gauss(0), t), S.convolution(chirped(0), gauss(0), t)
@@ -229,9 +224,7 @@ def test_delta_is_the_identity_by_evaluation():
     d = S.Derivation(r"(\delta * f)(t)", S.convolution(sp.DiracDelta, f, t))
     d.evaluate(f(t), "sifting")
     with pytest.raises(S.StepError):
-        S.Derivation(r"(\delta * f)(t)", S.convolution(sp.DiracDelta, f, t)).evaluate(
-            f(-t), "no"
-        )
+        S.Derivation(r"(\delta * f)(t)", S.convolution(sp.DiracDelta, f, t)).evaluate(f(-t), "no")
 
 
 def test_justifications_typeset_math_and_refuse_stray_specials():
@@ -241,8 +234,6 @@ def test_justifications_typeset_math_and_refuse_stray_specials():
         d.rewrite(S.convolution(g, f, t), "odd $ sign")
     with pytest.raises(ValueError, match="special characters"):
         d.define(S.convolution(f, g, t), "(f*g)(t)", "uses f_1")
-
-
 
 
 # -------------------------------------------------------------------- labels
@@ -268,10 +259,14 @@ def test_a_label_must_name_the_operation_it_starts_from():
         (r"(\tilde{f} * g)(t)", lambda: S.convolution(S.reverse_conj(f), g, t)),
         (r"(T_a f * g)(t)", lambda: S.convolution(lambda x: f(x - a), g, t)),
         (r"((f * g) * h)(t)", lambda: S.convolution(lambda x: S.convolution(f, g, x), h, t)),
-        (r"\mathcal{F}\{f * g\}(\xi)",
-         lambda: S.fourier_integral(lambda x: S.convolution(f, g, x), xi)),
-        (r"\hat f(\xi)\,\hat g(\xi)",
-         lambda: S.fourier_integral(f, xi) * S.fourier_integral(g, xi)),
+        (
+            r"\mathcal{F}\{f * g\}(\xi)",
+            lambda: S.fourier_integral(lambda x: S.convolution(f, g, x), xi),
+        ),
+        (
+            r"\hat f(\xi)\,\hat g(\xi)",
+            lambda: S.fourier_integral(f, xi) * S.fourier_integral(g, xi),
+        ),
         (r"\frac{d}{dt}(f * g)(t)", lambda: sp.Derivative(S.convolution(f, g, t), t)),
         (r"\frac{1}{c}(f * g)(c t)", lambda: S.convolution(f, g, s * t) / s),
         (r"(f * g)(t - a) = T_a (f * g)(t)", lambda: S.convolution(f, g, t - a)),

@@ -104,7 +104,7 @@ def test_integral_of_a_box_made_of_heavisides_is_its_length():
 
 def test_a_parameter_named_tau_stays_a_parameter():
     tau = sp.Symbol("tau", positive=True)
-    conv = S.closed_form(S.convolution(lambda v: sp.exp(-tau * v**2), lambda v: sp.exp(-v**2), t))
+    conv = S.closed_form(S.convolution(lambda v: sp.exp(-tau * v**2), lambda v: sp.exp(-(v**2)), t))
     want = sp.sqrt(pi / (tau + 1)) * sp.exp(-tau * t**2 / (tau + 1))
     assert sp.simplify(conv - want) == 0
 
@@ -118,11 +118,13 @@ def test_cauchy_convolution_is_fast_and_right():
 
 def test_timeout_gives_a_step_error():
     with pytest.raises(S.StepError, match="time budget"):
-        S.closed_form(S.convolution(lambda v: sp.exp(-v**4), lambda v: sp.exp(-v**6), t),
-                      timeout=0.5)
+        S.closed_form(
+            S.convolution(lambda v: sp.exp(-(v**4)), lambda v: sp.exp(-(v**6)), t), timeout=0.5
+        )
     with pytest.raises(ValueError, match="timeout must be a positive number"):
-        S.closed_form(S.convolution(lambda v: sp.exp(-v**2), lambda v: sp.exp(-v**2), t),
-                      timeout=-1)
+        S.closed_form(
+            S.convolution(lambda v: sp.exp(-(v**2)), lambda v: sp.exp(-(v**2)), t), timeout=-1
+        )
 
 
 def test_gaussian_rule_agrees_with_quadrature():

@@ -18,11 +18,15 @@ def test_density_table_entry_matches_the_textbook(name):
     assert time.process_time() - start < 10
     assert S.check_identity(value, case.expected, case.x).status == "holds"
     # the expected form is a density: total mass 1, by SciPy at sample parameter values
-    values = {p: 1.3 + 0.4 * k for k, p in enumerate(sorted(case.expected.free_symbols - {case.x},
-                                                             key=str))}
+    values = {
+        p: 1.3 + 0.4 * k
+        for k, p in enumerate(sorted(case.expected.free_symbols - {case.x}, key=str))
+    }
     density = sp.lambdify(case.x, case.expected.subs(values), modules=["scipy", "numpy"])
-    mass = sum(integrate.quad(density, lo, hi, limit=200)[0]
-               for lo, hi in ((-np.inf, 0), (0, 1), (1, 2), (2, 3), (3, np.inf)))
+    mass = sum(
+        integrate.quad(density, lo, hi, limit=200)[0]
+        for lo, hi in ((-np.inf, 0), (0, 1), (1, 2), (2, 3), (3, np.inf))
+    )
     assert abs(mass - 1) < 1e-7
 
 
@@ -72,5 +76,6 @@ def test_boxes_made_of_steps_or_piecewise_give_irwin_hall():
     irwin_hall = S.density_of_sum(tri, box, z, timeout=30)
     assert time.process_time() - start < 10
     expected = S.densities.TABLE["Irwin–Hall 3"].expected.subs(
-        S.densities.TABLE["Irwin–Hall 3"].x, z)
+        S.densities.TABLE["Irwin–Hall 3"].x, z
+    )
     assert S.check_identity(irwin_hall, expected, z).status == "holds"

@@ -24,7 +24,7 @@ def test_a_verdict_is_not_a_bool():
 
 
 def test_gaussian_self_convolution_for_a_real_width_is_false_for_negative_widths():
-    """"G_s * G_s = √π s e^{−t²/(2s²)}" holds for s > 0 only: a counterexample with s < 0."""
+    """ "G_s * G_s = √π s e^{−t²/(2s²)}" holds for s > 0 only: a counterexample with s < 0."""
     claim = sp.sqrt(pi / 2) * s * sp.exp(-(t**2) / (2 * s**2))
     verdict = S.check_identity(S.convolution(gauss(s), gauss(s), t), claim, t)
     assert verdict.status == "false"
@@ -116,5 +116,5 @@ def test_a_user_symbol_named_v0_is_not_confused_with_a_bound_variable():
 
 
 def test_timeout_gives_undecided():
-    lhs = S.convolution(lambda v: sp.exp(-v**4), lambda v: sp.exp(-v**6), t)
+    lhs = S.convolution(lambda v: sp.exp(-(v**4)), lambda v: sp.exp(-(v**6)), t)
     assert S.check_identity(lhs, sp.exp(-(t**2)), t, timeout=0.5).status == "undecided"

@@ -95,8 +95,11 @@ def _indicator(cond, x):
         return None if any(p is None for p in parts) else sp.Mul(*parts)
     if not isinstance(cond, sp.core.relational.Relational) or isinstance(cond, (sp.Eq, sp.Ne)):
         return None
-    big = cond.lhs - cond.rhs if isinstance(cond, (sp.GreaterThan, sp.StrictGreaterThan)) else (
-        cond.rhs - cond.lhs)
+    big = (
+        cond.lhs - cond.rhs
+        if isinstance(cond, (sp.GreaterThan, sp.StrictGreaterThan))
+        else (cond.rhs - cond.lhs)
+    )
     # cond says big > 0 (or ≥ 0); |u| terms open into both signs
     absolutes = [a for a in big.atoms(sp.Abs) if a.has(x)]
     if not absolutes:
@@ -378,8 +381,7 @@ def _term(expr, x):
         if expr == 0:
             return sp.S.Zero
         raise StepError(f"∫ {expr} d{x} over ℝ diverges (the integrand does not depend on {x})")
-    for rule in (_gaussian_rule, _piecewise_as_heaviside, _split_abs, _support_rule,
-                 _residue_rule):
+    for rule in (_gaussian_rule, _piecewise_as_heaviside, _split_abs, _support_rule, _residue_rule):
         value = rule(expr, x)
         if value is None:
             continue
@@ -411,7 +413,8 @@ def raw_closed_form(expr):
 
     while expr.has(sp.Integral):
         innermost = [
-            n for n in sp.preorder_traversal(expr)
+            n
+            for n in sp.preorder_traversal(expr)
             if isinstance(n, sp.Integral) and not n.function.has(sp.Integral)
         ]
         expr = expr.xreplace({n: compute(n) for n in innermost})
@@ -426,9 +429,10 @@ def _clean_heaviside(expr):
     )
     terms = []
     for term in sp.Add.make_args(sp.expand(expr)):
-        steps = [sp.expand(h.args[0]) for h in sp.Mul.make_args(term)
-                 if isinstance(h, sp.Heaviside)]
-        opposite = any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1:])
+        steps = [
+            sp.expand(h.args[0]) for h in sp.Mul.make_args(term) if isinstance(h, sp.Heaviside)
+        ]
+        opposite = any(sp.expand(a + b) == 0 for i, a in enumerate(steps) for b in steps[i + 1 :])
         if not opposite and not _empty_support(steps):
             terms.append(_as_steps(term))
     expr = sp.expand(sp.Add(*terms))
@@ -493,9 +497,7 @@ def _factor_exponent(arg):
     # real and imaginary parts apart: factoring over Q(i) is slow and reads no better
     parts = sp.collect(sp.expand(arg), sp.I, evaluate=False)
     if set(parts) <= {sp.S.One, sp.I}:
-        return sum(
-            (sp.factor(sp.cancel(part)) * unit for unit, part in parts.items()), sp.S.Zero
-        )
+        return sum((sp.factor(sp.cancel(part)) * unit for unit, part in parts.items()), sp.S.Zero)
     return sp.factor(sp.cancel(sp.expand(arg)))
 
 
@@ -557,8 +559,11 @@ def _special_cases(value, params, base):
             if len(roots) != 1:
                 continue
             try:
-                number = complex(roots[0].xreplace(
-                    {k: numeric.to_number(v) for k, v in base.items() if k != symbol}))
+                number = complex(
+                    roots[0].xreplace(
+                        {k: numeric.to_number(v) for k, v in base.items() if k != symbol}
+                    )
+                )
             except (TypeError, ValueError):
                 continue
             if abs(number.imag) < 1e-12:
@@ -677,10 +682,7 @@ def even_form(expr, var):
         candidate = sp.simplify(branch.subs(var, sp.Abs(var)))
         if candidate.has(sp.nan, sp.zoo):
             continue
-        ok = all(
-            sp.simplify(expr.subs(var, s) - candidate.subs(var, s)) == 0
-            for s in (p, -p)
-        )
+        ok = all(sp.simplify(expr.subs(var, s) - candidate.subs(var, s)) == 0 for s in (p, -p))
         if ok and sp.simplify(expr.subs(var, 0) - candidate.subs(var, 0)) == 0:
             return candidate
     return expr

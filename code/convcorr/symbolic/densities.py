@@ -67,24 +67,70 @@ def _table():
     # the expected forms below are written from the textbooks, not computed here
     s = sp.sqrt(s1**2 + s2**2)
     cases = [
-        Case("normal + normal", normal(m1, s1), normal(m2, s2), "sum",
-             e(-((x - m1 - m2) ** 2) / (2 * s**2)) / (sp.sqrt(2 * pi) * s), x),
-        Case("normal, difference", normal(m1, s1), normal(m2, s2), "difference",
-             e(-((x - m2 + m1) ** 2) / (2 * s**2)) / (sp.sqrt(2 * pi) * s), x),
-        Case("exponential + exponential (Erlang 2)", expo(lam), expo(lam), "sum",
-             lam**2 * x * e(-lam * x) * H(x), x),
-        Case("exponential + exponential, unequal rates", expo(lam), expo(mu), "sum",
-             lam * mu / (mu - lam) * (e(-lam * x) - e(-mu * x)) * H(x), x),
-        Case("exponential, difference (Laplace)", expo(lam), expo(lam), "difference",
-             lam / 2 * e(-lam * sp.Abs(x)), x),
-        Case("gamma(a) + gamma(b)", gamma(a), gamma(b), "sum",
-             x ** (a + b - 1) * e(-x) / sp.gamma(a + b) * H(x), x),
+        Case(
+            "normal + normal",
+            normal(m1, s1),
+            normal(m2, s2),
+            "sum",
+            e(-((x - m1 - m2) ** 2) / (2 * s**2)) / (sp.sqrt(2 * pi) * s),
+            x,
+        ),
+        Case(
+            "normal, difference",
+            normal(m1, s1),
+            normal(m2, s2),
+            "difference",
+            e(-((x - m2 + m1) ** 2) / (2 * s**2)) / (sp.sqrt(2 * pi) * s),
+            x,
+        ),
+        Case(
+            "exponential + exponential (Erlang 2)",
+            expo(lam),
+            expo(lam),
+            "sum",
+            lam**2 * x * e(-lam * x) * H(x),
+            x,
+        ),
+        Case(
+            "exponential + exponential, unequal rates",
+            expo(lam),
+            expo(mu),
+            "sum",
+            lam * mu / (mu - lam) * (e(-lam * x) - e(-mu * x)) * H(x),
+            x,
+        ),
+        Case(
+            "exponential, difference (Laplace)",
+            expo(lam),
+            expo(lam),
+            "difference",
+            lam / 2 * e(-lam * sp.Abs(x)),
+            x,
+        ),
+        Case(
+            "gamma(a) + gamma(b)",
+            gamma(a),
+            gamma(b),
+            "sum",
+            x ** (a + b - 1) * e(-x) / sp.gamma(a + b) * H(x),
+            x,
+        ),
         Case("uniform + uniform (Irwin–Hall 2)", uniform, uniform, "sum", tri(x), x),
-        Case("Irwin–Hall 3", tri, uniform, "sum",
-             (x**2 * H(x) - 3 * (x - 1) ** 2 * H(x - 1) + 3 * (x - 2) ** 2 * H(x - 2)
-              - (x - 3) ** 2 * H(x - 3)) / 2, x),
-        Case("Laplace + Laplace", laplace, laplace, "sum",
-             (1 + sp.Abs(x)) * e(-sp.Abs(x)) / 4, x),
+        Case(
+            "Irwin–Hall 3",
+            tri,
+            uniform,
+            "sum",
+            (
+                x**2 * H(x)
+                - 3 * (x - 1) ** 2 * H(x - 1)
+                + 3 * (x - 2) ** 2 * H(x - 2)
+                - (x - 3) ** 2 * H(x - 3)
+            )
+            / 2,
+            x,
+        ),
+        Case("Laplace + Laplace", laplace, laplace, "sum", (1 + sp.Abs(x)) * e(-sp.Abs(x)) / 4, x),
         Case("chi2(1) + chi2(1) = chi2(2)", chi2_1, chi2_1, "sum", e(-x / 2) / 2 * H(x), x),
     ]
     return {case.name: case for case in cases}

@@ -97,8 +97,7 @@ class Derivation:
             )
         if not equivalent(produced, target):
             raise StepError(
-                f"step '{why}' does not hold: the {check} gives {produced}, "
-                f"not {target}"
+                f"step '{why}' does not hold: the {check} gives {produced}, not {target}"
             )
         self.steps.append(Step(target, why, check, display, note))
         return self
@@ -125,16 +124,12 @@ class Derivation:
         (``display``, required).
         """
         if not isinstance(display, str):
-            raise TypeError(
-                f"display must be a LaTeX string; received {type(display).__name__}"
-            )
+            raise TypeError(f"display must be a LaTeX string; received {type(display).__name__}")
         _tex_text(why)
         target = check_expr(target, "target")
         labels.check_label(display, target, "display")
         if not equivalent(self.current, target):
-            raise StepError(
-                f"step '{why}' does not hold: {self.current} is not {display}"
-            )
+            raise StepError(f"step '{why}' does not hold: {self.current} is not {display}")
         self.steps.append(Step(target, why, "definition", display))
         return self
 
@@ -167,9 +162,7 @@ class Derivation:
         for i, step in enumerate(self.steps):
             head = self.lhs if i == 0 else ""
             note = "" if step.note is None else f"\\quad {step.note}"
-            lines.append(
-                f"{head} &= {step.latex()} && {_tex_text(step.why)}{note}"
-            )
+            lines.append(f"{head} &= {step.latex()} && {_tex_text(step.why)}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
     def _repr_latex_(self):
@@ -199,10 +192,7 @@ def _tex_text(words):
         elif piece:
             if _TEXT_SPECIALS & set(piece):
                 raise ValueError(
-                    "why must keep LaTeX special characters inside $...$; "
-                    f"received {words!r}"
+                    f"why must keep LaTeX special characters inside $...$; received {words!r}"
                 )
             out.append(f"\\text{{{piece}}}")
     return " ".join(out)
-
-

@@ -164,9 +164,7 @@ def _same_point(text, point):
 
 
 def _matches(entry, text):
-    return any(
-        _same_point(m.group("pt"), entry.point) for m in _pattern(entry).finditer(text)
-    )
+    return any(_same_point(m.group("pt"), entry.point) for m in _pattern(entry).finditer(text))
 
 
 def _outermost_built(expr):

@@ -105,9 +105,7 @@ def change_variable(expr, old, new):
         )
     slope = sp.diff(old, x)
     if slope.has(x) or slope == 0 or slope.is_real is not True:
-        raise ValueError(
-            f"old must be affine in {x} with a nonzero real slope; received {old}"
-        )
+        raise ValueError(f"old must be affine in {x} with a nonzero real slope; received {old}")
     inner = sp.Integral(node.function, *node.limits[: k + 1])
     moved = inner.transform(old, new)
     phi = sp.solve(sp.Eq(old, new), x)[0]
@@ -118,8 +116,7 @@ def change_variable(expr, old, new):
     )
     if not equivalent(moved, expected):
         raise StepError(
-            f"the substitution {old} = {new} gave {moved}, but the pull-back is "
-            f"{expected}"
+            f"the substitution {old} = {new} gave {moved}, but the pull-back is {expected}"
         )
     rebuilt = sp.Integral(moved.function, *moved.limits, *node.limits[k + 1 :])
     return expr.xreplace({node: rebuilt})
@@ -184,9 +181,5 @@ def differentiate_under_integral(expr, var):
         if isinstance(d, sp.Derivative) and isinstance(d.expr, sp.Integral)
     ]
     if not targets:
-        raise ValueError(
-            f"expr must contain a derivative of an integral; received {expr}"
-        )
+        raise ValueError(f"expr must contain a derivative of an integral; received {expr}")
     return expr.xreplace({d: sp.diff(d.expr, *d.variables) for d in targets})
-
-

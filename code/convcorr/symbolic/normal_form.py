@@ -35,12 +35,9 @@ def _linear_form(expr):
     if isinstance(expr, sp.conjugate) and isinstance(expr.args[0], sp.Integral):
         inner = expr.args[0]
         if all(
-            x.is_real and lo.is_extended_real and hi.is_extended_real
-            for x, lo, hi in inner.limits
+            x.is_real and lo.is_extended_real and hi.is_extended_real for x, lo, hi in inner.limits
         ):
-            return _linear_form(
-                sp.Integral(sp.conjugate(inner.function), *inner.limits)
-            )
+            return _linear_form(sp.Integral(sp.conjugate(inner.function), *inner.limits))
     if isinstance(expr, (sp.Subs, sp.Derivative)) or not expr.has(sp.Integral):
         return expr
     return expr.func(*(_linear_form(arg) for arg in expr.args))
@@ -107,5 +104,3 @@ def _same(ca, cb):
     diff = sp.expand(ca - cb)
     # doit=False: simplify must never evaluate an integral behind our back
     return diff == 0 or sp.simplify(diff, doit=False) == 0
-
-

@@ -346,8 +346,9 @@ def _compile_integral(node, scope, errors):
     def run(env):
         a = ends[0](env).real if ends[0] else -math.inf
         b = ends[1](env).real if ends[1] else math.inf
-        points = sorted({k.real for k in (kf(env) for kf in kinks) if abs(k.imag) < 1e-12
-                         and a < k.real < b})
+        points = sorted(
+            {k.real for k in (kf(env) for kf in kinks) if abs(k.imag) < 1e-12 and a < k.real < b}
+        )
         w = omega_at(env).real
         value, err = _line(lambda xv: integrand((*tuple(env), xv)), a, b, points, w)
         errors.append(err)

@@ -137,8 +137,11 @@ def _zero_by_branches(diff, closed, var):
         if _zero(branch, var):
             ruled_out.append(cond)
             continue
-        cases = [c for c in ruled_out if isinstance(c, sp.Ne)] if cond is sp.true else (
-            [cond] if isinstance(cond, sp.Eq) else [])
+        cases = (
+            [c for c in ruled_out if isinstance(c, sp.Ne)]
+            if cond is sp.true
+            else ([cond] if isinstance(cond, sp.Eq) else [])
+        )
         if not cases:
             return None
         rel = cases[0]
@@ -150,15 +153,11 @@ def _zero_by_branches(diff, closed, var):
             return None
         if _simplifies_to_zero(branch.subs(symbol, roots[0])):
             continue  # the single point of this case agrees too
-        undefined = [
-            side for side in closed
-            if side.subs(symbol, roots[0]).has(sp.nan, sp.zoo)
-        ]
+        undefined = [side for side in closed if side.subs(symbol, roots[0]).has(sp.nan, sp.zoo)]
         if not undefined:
             return None
         skipped.append(f"{symbol} = {roots[0]}")
-    return "closed forms agree wherever both sides are defined (not at " + ", ".join(
-        skipped) + ")"
+    return "closed forms agree wherever both sides are defined (not at " + ", ".join(skipped) + ")"
 
 
 def _zero_on_pieces(diff, x):
@@ -259,9 +258,11 @@ def check_identity(lhs, rhs, var=None, *, timeout=None):
     except Timeout:
         return Verdict("undecided", reason=f"no verdict within {seconds:g} s")
     _, functions = numeric.concrete(lhs + rhs)
-    tested = "" if not functions else " (with " + ", ".join(
-        f"{fn}(x) = {lam.expr}" for fn, lam in functions.items()
-    ) + ")"
+    tested = (
+        ""
+        if not functions
+        else " (with " + ", ".join(f"{fn}(x) = {lam.expr}" for fn, lam in functions.items()) + ")"
+    )
     if counter is not None:
         point, left, right = counter
         return Verdict(
@@ -274,8 +275,9 @@ def check_identity(lhs, rhs, var=None, *, timeout=None):
         )
     needed = MIN_POINTS if (lhs.free_symbols | rhs.free_symbols) else 1
     if proved and agree >= needed:
-        return Verdict("holds", reason=f"{how}; numerically equal at {agree} points{tested}",
-                       points=agree)
+        return Verdict(
+            "holds", reason=f"{how}; numerically equal at {agree} points{tested}", points=agree
+        )
     why = f"{how}; numerically equal at {agree} points"
     if failures:
         why += f"; not computable at others ({failures[0][:120]})"
