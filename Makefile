@@ -13,7 +13,7 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-ti
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint unit nbval html-check execute serve lab bench clean
+.PHONY: book test lint format unit nbval checks html-check execute serve lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,19 +26,29 @@ book: $(STAMP)
 	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check code tests benchmarks chapters
+	$(BIN)/ruff check code tests benchmarks chapters _ext tools
+	$(BIN)/ruff format --check code tests benchmarks chapters _ext tools
 
-# Unit and property tests, then every chapter under strict nbval, two workers, one notebook each.
+# Rewrites the files in place with the formatter `make lint` checks.
+format: $(STAMP)
+	$(BIN)/ruff format code tests benchmarks chapters _ext tools
+
+# Unit, property and fuzz tests of the package and the notebook structure (no browser, no nbval).
 unit: $(STAMP)
-	$(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
+	$(BIN)/pytest -m "not browser" -n 2 tests
 
+# Every chapter under strict nbval, two workers, one notebook each.
 nbval: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadscope chapters $(NBVAL)
+
+# Both of the above in one pytest run, so the two workers stay busy (what `make test` runs).
+checks: $(STAMP)
+	$(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
 
 html-check: $(STAMP)
 	$(BIN)/pytest -m browser tests/test_html.py
 
-test: lint unit
+test: lint checks
 	$(JB_BUILD)
 	$(MAKE) html-check
 
