@@ -46,6 +46,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -540,8 +541,12 @@ def run_chapter(path, name, timeout):
         )
     except subprocess.TimeoutExpired:
         return Result("TIMEOUT", time.monotonic() - start, error=f"over {timeout} s")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     seconds = time.monotonic() - start
-    if not (ipdir / "installed").exists():  # IPython only warns when a startup file fails
+    installed = (ipdir / "installed").exists()
+    shutil.rmtree(ipdir, ignore_errors=True)
+    if not installed:  # IPython only warns when a startup file fails
         return Result("NOINSTALL", seconds, error=ANSI.sub("", proc.stderr)[-300:])
     if proc.returncode == 0:
         return Result("pass", seconds)
