@@ -45,8 +45,9 @@ nbval: $(STAMP)
 checks: $(STAMP)
 	$(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
 
+# Two browsers, one per core: the pages are independent.
 html-check: $(STAMP)
-	$(BIN)/pytest -m browser tests/test_html.py
+	$(BIN)/pytest -m browser -n 2 tests/test_html.py
 
 test: lint checks
 	$(JB_BUILD)
