@@ -287,13 +287,8 @@ def _conv2d_norotate():
     replace("convcorr.nn.functional.forward_unchecked", make)
 
 
-@mutant(
-    "symbolic_corr_noconj",
-    "convcorr.symbolic.correlation builds the integral of f(tau) g(t+tau) (no conjugate)",
-    uses=(r"symbolic",),
-    needs=("convcorr.symbolic",),
-)
-def _symbolic_corr_noconj():
+def _plain_sliding_builder(name):
+    """Replace the symbolic builder `name` by one that builds ∫ f(τ) g(t + τ) dτ under its label."""
     import sympy as sp
 
     from convcorr.symbolic import builders, labels
@@ -307,11 +302,21 @@ def _symbolic_corr_noconj():
             v = builders.integration_variable(var, probed[0][1], probed[1][1], t)
             expr = sp.Integral(f(v) * g(t + v), (v, -sp.oo, sp.oo))
             ops = [labels.operand_label(fn, x, val) for fn, (x, val) in zip((f, g), probed)]
-            return labels.register(expr, "correlation", ops, t)
+            return labels.register(expr, name, ops, t)
 
         return wrong
 
-    replace("convcorr.symbolic.builders.correlation", make)
+    replace(f"convcorr.symbolic.builders.{name}", make)
+
+
+@mutant(
+    "symbolic_corr_noconj",
+    "convcorr.symbolic.correlation builds the integral of f(tau) g(t+tau) (no conjugate)",
+    uses=(r"symbolic",),
+    needs=("convcorr.symbolic",),
+)
+def _symbolic_corr_noconj():
+    _plain_sliding_builder("correlation")
 
 
 def _noisy(original):
@@ -431,24 +436,7 @@ def _estimate_delay_sign():
     needs=("convcorr.symbolic",),
 )
 def _symbolic_conv_plus():
-    import sympy as sp
-
-    from convcorr.symbolic import builders, labels
-    from convcorr.symbolic._common import check_expr, probe
-
-    def make(original):
-        @functools.wraps(original)
-        def wrong(f, g, t, var=None):
-            probed = [probe(f, "f"), probe(g, "g")]
-            t = check_expr(t, "t")
-            v = builders.integration_variable(var, probed[0][1], probed[1][1], t)
-            expr = sp.Integral(f(v) * g(t + v), (v, -sp.oo, sp.oo))
-            ops = [labels.operand_label(fn, x, val) for fn, (x, val) in zip((f, g), probed)]
-            return labels.register(expr, "convolution", ops, t)
-
-        return wrong
-
-    replace("convcorr.symbolic.builders.convolution", make)
+    _plain_sliding_builder("convolution")
 
 
 # --------------------------------------------------------------------------- running
