@@ -8,7 +8,7 @@ from conftest import DTYPES, random_array
 from convcorr import methods
 
 RTOL = {"float32": 2e-5, "complex64": 2e-5, "float64": 1e-12, "complex128": 1e-12}
-PATHS = [methods.direct_convolve_full, methods.fft_convolve_full, methods.oa_convolve_full]
+PATHS = [methods.direct, methods.fft, methods.oa]
 
 SHAPES = [
     ((3,), (50,)),

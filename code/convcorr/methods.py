@@ -1,15 +1,17 @@
 """The three convolution algorithms, as plain functions on validated arrays.
 
-* :func:`direct_convolve_full`: the defining sum, ``O(f.size * g.size)``;
-* :func:`fft_convolve_full`: by the convolution theorem, the full linear
-  convolution equals the circular convolution of both operands zero-padded to
-  at least ``len(f) + len(g) - 1`` samples on each axis, which the FFT
-  computes in ``O(L log L)`` for ``L`` padded samples;
+* :func:`direct`: the defining sum over the outputs the mode keeps,
+  ``O(kept products)``;
+* :func:`fft`: by the convolution theorem, one circular convolution of both
+  operands zero-padded just long enough for the mode (for ``'full'``, at least
+  ``len(f) + len(g) - 1`` samples on each axis), ``O(L log L)`` for ``L``
+  padded samples;
 * :func:`oa_convolve_full`: overlap-add cuts a long signal into blocks,
   convolves each block with the short kernel by FFT and adds the overlapping
   tails, so that the FFTs stay short: ``O(N log K)`` instead of ``O(N log N)``.
 
-Each returns the ``'full'`` output in a given floating dtype. None of them
+Each computes convolution or correlation in a given dtype, and :func:`oa` the
+``'full'`` output of :func:`oa_convolve_full` cut to the mode. None of them
 validates its input: :mod:`convcorr.discrete` does that once, at the
 boundary, and picks the method (with :mod:`convcorr.costmodel` for ``'auto'``).
 """
@@ -26,10 +28,8 @@ from ._shapes import full_shape
 __all__ = [
     "circular_shape",
     "direct",
-    "direct_convolve_full",
     "direct_plan",
     "fft",
-    "fft_convolve_full",
     "fft_shape",
     "flat_lengths",
     "kept_outputs",
@@ -48,99 +48,11 @@ _OA_LENGTHS = tuple(
 )
 
 
-def direct_convolve_full(f, g, dtype):
-    """Full convolution ``f * g`` by the definition, ``O(f.size * g.size)`` work.
-
-    .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m]
-
-    1-D inputs use NumPy's compiled direct sum (``numpy.convolve``). N-D inputs
-    loop over the elements of the smaller operand and add a scaled, shifted
-    copy of the larger one: ``out[m + j] += f[m] * g[j]``, which is the sum
-    read term by term.
-
-    Parameters
-    ----------
-    f, g : numpy.ndarray
-        Operands of equal ``ndim`` (any shapes), already validated.
-    dtype : numpy.dtype
-        Floating dtype of the result.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``f.shape + g.shape - 1`` on every axis, dtype ``dtype``.
-    """
-    f = f.astype(dtype, copy=False)
-    g = g.astype(dtype, copy=False)
-    if f.ndim == 1:
-        return np.convolve(f, g)
-    small, large = (f, g) if f.size <= g.size else (g, f)
-    out = np.zeros(full_shape(f.shape, g.shape), dtype=dtype)
-    for m in np.ndindex(small.shape):
-        window = tuple(slice(i, i + n) for i, n in zip(m, large.shape))
-        out[window] += small[m] * large
-    return out
-
-
 def fft_shape(shape, real):
     """Padded FFT shape: ``next_fast_len`` of every length (5-smooth for real FFTs)."""
     return tuple(sfft.next_fast_len(n, real=real) for n in shape)
 
 
-def fft_convolve_full(f, g, dtype):
-    """Full convolution ``f * g`` through zero-padded FFTs.
-
-    .. math:: f * g = \\mathcal{F}^{-1}\\big(\\mathcal{F}(f_0)\\,
-              \\mathcal{F}(g_0)\\big)[0 : M + N - 1]
-
-    where ``f_0`` and ``g_0`` are ``f`` and ``g`` zero-padded on every axis to
-    ``L = next_fast_len(M + N - 1) >= M + N - 1`` samples, so that the
-    circular convolution of length ``L`` has no wrap-around.
-
-    Parameters
-    ----------
-    f, g : numpy.ndarray
-        Operands of equal ``ndim`` (any shapes), already validated.
-    dtype : numpy.dtype
-        Floating dtype of the result (float32/64 or complex64/128). Real
-        dtypes use ``rfftn`` (half the spectrum), complex dtypes ``fftn``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``f.shape + g.shape - 1`` on every axis, dtype ``dtype``.
-    """
-    dtype = np.dtype(dtype)
-    # a float32 operand would otherwise make an in-place product single precision
-    f = f.astype(dtype, copy=False)
-    g = g.astype(dtype, copy=False)
-    shape = full_shape(f.shape, g.shape)
-    real = dtype.kind == "f"
-    fast = fft_shape(shape, real)
-    if f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
-        n = fast[0]
-        if real:
-            spec = sfft.rfft(f, n)
-            spec *= sfft.rfft(g, n)
-            out = sfft.irfft(spec, n, overwrite_x=True)
-        else:
-            spec = sfft.fft(f, n)
-            spec *= sfft.fft(g, n)
-            out = sfft.ifft(spec, n, overwrite_x=True)
-        return out[: shape[0]].astype(dtype, copy=False)
-    axes = tuple(range(f.ndim))
-    if real:
-        spec = sfft.rfftn(f, fast, axes=axes)
-        spec *= sfft.rfftn(g, fast, axes=axes)
-        out = sfft.irfftn(spec, fast, axes=axes, overwrite_x=True)
-    else:
-        spec = sfft.fftn(f, fast, axes=axes)
-        spec *= sfft.fftn(g, fast, axes=axes)
-        out = sfft.ifftn(spec, fast, axes=axes, overwrite_x=True)
-    return np.ascontiguousarray(out[tuple(slice(0, n) for n in shape)], dtype=dtype)
-
-
-@functools.lru_cache(maxsize=4096)
 def oa_block_length(n, k):
     """FFT block length for overlap-add of ``n`` signal and ``k`` kernel samples.
 
