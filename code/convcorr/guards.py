@@ -1,13 +1,13 @@
 """Guards around the algorithms of :mod:`convcorr.methods`: no silent wrong answer.
 
-* :func:`integer_full`: bool and integer operands give the exact integer
+* :func:`integer`: bool and integer operands give the exact integer
   result under every method. The direct sum runs in int64 when no partial sum
   can overflow; the FFT paths round their result to integers when the rounding
   error is provably below 1/2, and otherwise split the operands into limbs of
   a few bits (every limb product then safe) and recombine the limb products
   exactly in int64. Beyond int64 (``sum|f| max|g| >= 2**63``) the direct sum
   runs on Python integers.
-* :func:`scaled_full`: the FFT paths scale both operands by powers of two
+* :func:`scaled`: the FFT paths scale both operands by powers of two
   (exact) into a range where no product of spectra overflows or underflows,
   and scale the result back, so that they stay finite wherever the direct sum
   does.
