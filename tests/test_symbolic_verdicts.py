@@ -115,6 +115,24 @@ def test_a_user_symbol_named_v0_is_not_confused_with_a_bound_variable():
     assert S.check_identity(lhs, sp.sqrt(pi) * sp.exp(-(tau**2))).status != "holds"
 
 
+@pytest.mark.timeout(10, method="thread")  # a swallowed timeout would loop forever
+def test_a_timeout_is_not_swallowed_by_except_exception():
+    # SymPy catches Exception in places; the budget must still end the computation
+    from convcorr.symbolic._common import Timeout, budget
+
+    def busy_with_broad_excepts():
+        while True:
+            try:
+                sum(range(1000))
+            except Exception:
+                pass
+
+    with pytest.raises(Timeout), budget(0.05):
+        busy_with_broad_excepts()
+    with pytest.raises(Timeout), budget(0.05):  # and the next budget arms its own timer
+        busy_with_broad_excepts()
+
+
 def test_timeout_gives_undecided():
     lhs = S.convolution(lambda v: sp.exp(-(v**4)), lambda v: sp.exp(-(v**6)), t)
     assert S.check_identity(lhs, sp.exp(-(t**2)), t, timeout=0.5).status == "undecided"

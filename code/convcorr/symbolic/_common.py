@@ -21,8 +21,13 @@ class Undecided(Exception):
     """Neither a proof nor a counterexample: the identity is open (see ``Verdict``)."""
 
 
-class Timeout(Exception):
-    """The time budget given by ``timeout=`` ran out."""
+class Timeout(BaseException):
+    """The time budget given by ``timeout=`` ran out.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: SymPy's integrators catch
+    ``Exception`` in places, and a swallowed timeout would leave the rest of the
+    computation without a limit (the interval timer fires once).
+    """
 
 
 # ----------------------------------------------------------------- validation
@@ -119,6 +124,10 @@ def budget(seconds):
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        _ACTIVE.depth = 0
+        # the alarm may still fire on the first line here: the state is reset regardless,
+        # or every later budget would take itself for a nested one and set no timer
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+            _ACTIVE.depth = 0
