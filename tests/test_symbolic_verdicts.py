@@ -133,6 +133,28 @@ def test_a_timeout_is_not_swallowed_by_except_exception():
         busy_with_broad_excepts()
 
 
+def test_a_budget_also_bounds_a_thread_that_is_not_the_main_one():
+    # a signal timer can only be installed in the main thread; the budget must not depend on it
+    import threading
+
+    from convcorr.symbolic._common import Timeout, budget
+
+    outcome = []
+
+    def run():
+        try:
+            with budget(0.05):
+                while True:
+                    pass
+        except Timeout:
+            outcome.append("timeout")
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert outcome == ["timeout"]
+
+
 def test_timeout_gives_undecided():
     lhs = S.convolution(lambda v: sp.exp(-(v**4)), lambda v: sp.exp(-(v**6)), t)
     assert S.check_identity(lhs, sp.exp(-(t**2)), t, timeout=0.5).status == "undecided"

@@ -1,8 +1,8 @@
 """What every part of :mod:`convcorr.symbolic` shares: errors, input checks, time budgets."""
 
 import contextlib
+import ctypes
 import math
-import signal
 import threading
 
 import sympy as sp
@@ -26,7 +26,7 @@ class Timeout(BaseException):
 
     A ``BaseException``, like ``KeyboardInterrupt``: SymPy's integrators catch
     ``Exception`` in places, and a swallowed timeout would leave the rest of the
-    computation without a limit (the interval timer fires once).
+    computation without a limit (the watchdog fires once).
     """
 
 
@@ -92,42 +92,52 @@ def check_timeout(timeout):
 _ACTIVE = threading.local()
 
 
-def _raise_timeout(signum, frame):
-    raise Timeout("time budget exhausted")
+def _set_async_exception(thread_id, exc):
+    # exc=None clears an exception set but not yet raised (ctypes passes None as NULL)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), None if exc is None else ctypes.py_object(exc)
+    )
 
 
 @contextlib.contextmanager
 def budget(seconds):
     """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
 
-    Uses ``SIGALRM`` (an interval timer), which Python can only install in the
-    main thread; elsewhere the block runs without a limit.  Nested budgets keep
-    the earliest deadline and restore the outer one on exit.
+    A watchdog thread raises the timeout in the calling thread (CPython's
+    ``PyThreadState_SetAsyncExc``) at its next Python instruction, in any thread.
+    A signal timer was used before; in a pytest-xdist worker running notebooks
+    it sometimes never fired, and a 0.5 s budget ran for minutes. Nested budgets
+    are bounded by the outermost one.
     """
     seconds = check_timeout(seconds)
-    usable = (
-        hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and math.isfinite(seconds)
-    )
-    if not usable or getattr(_ACTIVE, "depth", 0):
-        # an outer budget already bounds us (or none can be installed here)
+    if not math.isfinite(seconds) or getattr(_ACTIVE, "depth", 0):
+        # no limit asked, or an outer budget already bounds us
         _ACTIVE.depth = getattr(_ACTIVE, "depth", 0) + 1
         try:
             yield
         finally:
             _ACTIVE.depth -= 1
         return
-    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    target, lock, armed = threading.get_ident(), threading.Lock(), [True]
+
+    def fire():
+        with lock:
+            if armed[0]:
+                _set_async_exception(target, Timeout)
+
+    watchdog = threading.Timer(seconds, fire)
+    watchdog.daemon = True
     _ACTIVE.depth = 1
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog.start()
     try:
         yield
     finally:
-        # the alarm may still fire on the first line here: the state is reset regardless,
-        # or every later budget would take itself for a nested one and set no timer
+        # the timeout may still arrive on these lines: the state is reset regardless,
+        # or every later budget would take itself for a nested one and set no limit
         try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            with lock:
+                armed[0] = False
+                watchdog.cancel()
+                _set_async_exception(target, None)
         finally:
-            signal.signal(signal.SIGALRM, previous)
             _ACTIVE.depth = 0
