@@ -155,6 +155,42 @@ def test_a_budget_also_bounds_a_thread_that_is_not_the_main_one():
     assert outcome == ["timeout"]
 
 
+def test_a_swallowed_timeout_is_raised_again_and_none_arrives_after_the_block():
+    # A timeout that lands in a finalizer run by the garbage collector is printed and
+    # dropped; a watchdog that fires once then leaves the computation unbounded.
+    import threading
+    import time
+
+    from convcorr.symbolic._common import Timeout, budget
+
+    outcome = []
+
+    def run():
+        try:
+            with budget(0.05):
+                try:
+                    while True:
+                        pass
+                except Timeout:
+                    outcome.append("swallowed")  # what the finalizer would do
+                while True:
+                    pass
+        except Timeout:
+            outcome.append("timeout")
+        try:
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:
+                pass
+            outcome.append("quiet after the block")
+        except Timeout:
+            outcome.append("a timeout after the block ended")
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert outcome == ["swallowed", "timeout", "quiet after the block"]
+
+
 def test_timeout_gives_undecided():
     lhs = S.convolution(lambda v: sp.exp(-(v**4)), lambda v: sp.exp(-(v**6)), t)
     assert S.check_identity(lhs, sp.exp(-(t**2)), t, timeout=0.5).status == "undecided"

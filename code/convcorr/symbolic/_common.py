@@ -99,6 +99,11 @@ def _set_async_exception(thread_id, exc):
     )
 
 
+#: Seconds between repeated timeouts once a budget has run out, and how many are sent.
+_REFIRE_INTERVAL = 0.05
+_REFIRE_COUNT = 200
+
+
 @contextlib.contextmanager
 def budget(seconds):
     """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
@@ -108,6 +113,11 @@ def budget(seconds):
     A signal timer was used before; in a pytest-xdist worker running notebooks
     it sometimes never fired, and a 0.5 s budget ran for minutes. Nested budgets
     are bounded by the outermost one.
+
+    The timeout is raised again every ``_REFIRE_INTERVAL`` seconds until the block
+    has ended (at most ``_REFIRE_COUNT`` times): an asynchronous exception that lands
+    in a finalizer run by the garbage collector, or in C code that clears errors, is
+    swallowed, and a single one once left a 0.5 s budget spinning for ten minutes.
     """
     seconds = check_timeout(seconds)
     if not math.isfinite(seconds) or getattr(_ACTIVE, "depth", 0):
@@ -118,26 +128,42 @@ def budget(seconds):
         finally:
             _ACTIVE.depth -= 1
         return
-    target, lock, armed = threading.get_ident(), threading.Lock(), [True]
+    target, lock, armed, ended = threading.get_ident(), threading.Lock(), [True], threading.Event()
 
-    def fire():
-        with lock:
-            if armed[0]:
+    def watch():
+        if ended.wait(seconds):
+            return
+        for _ in range(_REFIRE_COUNT):
+            with lock:
+                if not armed[0]:
+                    return
                 _set_async_exception(target, Timeout)
+            if ended.wait(_REFIRE_INTERVAL):
+                return
 
-    watchdog = threading.Timer(seconds, fire)
-    watchdog.daemon = True
+    watchdog = threading.Thread(target=watch, name="convcorr-budget", daemon=True)
     _ACTIVE.depth = 1
     watchdog.start()
     try:
         yield
     finally:
-        # the timeout may still arrive on these lines: the state is reset regardless,
-        # or every later budget would take itself for a nested one and set no limit
+        # the state is reset regardless, or every later budget would take itself for a
+        # nested one and set no limit
+        try:
+            _disarm(lock, armed, ended)
+        finally:
+            _ACTIVE.depth = 0
+        # one timeout may have been sent and not yet raised; after _disarm no other comes
+        _set_async_exception(target, None)
+
+
+def _disarm(lock, armed, ended):
+    """Stop the watchdog, even if its timeout lands while this runs."""
+    while True:
         try:
             with lock:
                 armed[0] = False
-                watchdog.cancel()
-                _set_async_exception(target, None)
-        finally:
-            _ACTIVE.depth = 0
+            ended.set()
+            return
+        except Timeout:
+            continue  # it fired just before the lock was taken: it sees armed False now
