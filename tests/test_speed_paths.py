@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 import pytest
-from conftest import DTYPES, MODES, valid_possible
+from conftest import DTYPES, MODES, random_array, valid_possible
 
 import convcorr
-from convcorr import costmodel, exact, methods
+from convcorr import costmodel, discrete, exact, methods
 
 PATHS = {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
 TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12}
@@ -28,6 +28,7 @@ SHAPES = [
     ((6,), (6,)),
     ((9,), (12,)),
     ((2, 3), (5, 4)),
+    ((5, 4), (2, 3)),  # N-D template larger than the signal: its own flat layout
     ((4, 4), (5, 5)),  # 'valid': fewer outputs than kernel samples (windows product)
     ((5, 2), (2, 6)),  # no 'valid'
     ((2, 2, 2), (3, 4, 3)),
@@ -82,6 +83,31 @@ def test_mode_aware_paths_equal_the_defining_sum(path, dtype, op, rng):
             assert np.array_equal(out, ref), where
         else:
             assert np.abs(out - ref).max() <= TOL[dtype] * max(1.0, np.abs(ref).max()), where
+
+
+@pytest.mark.parametrize("op", ["convolve", "correlate"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_public_api_direct_sum_of_floats_equals_the_defining_sum(dtype, op, rng):
+    # the lean path of plain float calls (same dtype: NumPy's sums called
+    # directly), and the converting one (mixed precision, strided views)
+    other = {"float32": "float64", "float64": "float32"}.get(dtype, "complex128")
+    for f_shape, g_shape, mode in cases():
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        ref = defining_sum(op, f, g, mode)
+        ref = ref.real if np.dtype(dtype).kind == "f" else ref
+        variants = {
+            "plain": (f, g),
+            "mixed": (f.astype(other), g),
+            "strided": (np.repeat(f, 2, axis=-1)[..., ::2], np.repeat(g, 2, axis=0)[::2]),
+        }
+        for method in ("direct", "auto"):
+            for name, (a, b) in variants.items():
+                out = getattr(convcorr, op)(a, b, mode, method=method)
+                where = (name, method, f_shape, g_shape, mode)
+                assert out.dtype == np.result_type(a, b), where
+                assert np.abs(out - ref).max() <= TOL[dtype] * np.abs(ref).max(), where
+                if method == "direct":  # small integers: every partial sum is exact
+                    assert np.array_equal(out, ref), where
 
 
 @pytest.mark.parametrize("op", ["convolve", "correlate"])
@@ -242,3 +268,54 @@ def test_non_finite_input_is_refused_wherever_it_sits(method, mode, rng):
                     for op in (convcorr.convolve, convcorr.correlate):
                         with pytest.raises(ValueError, match=f"{name} must be finite"):
                             op(f, g, mode, method=method)
+
+
+def reaches_every_input(f_shape, g_shape, mode):
+    """Brute force: is every sample of f and of g a term of some kept output?
+
+    The kept outputs of ``ones * e_i`` (``e_i`` one at index ``i``) hold
+    the number of terms in which ``f[i]`` appears, in exact integers.
+    """
+    for shape, other in ((f_shape, g_shape), (g_shape, f_shape)):
+        for i in np.ndindex(*shape):
+            e = np.zeros(shape, int)
+            e[i] = 1
+            pair = (e, np.ones(other, int)) if shape is f_shape else (np.ones(other, int), e)
+            if not exact.convolve(*pair, mode).any():
+                return False
+    return True
+
+
+def test_kept_outputs_read_every_input_agrees_with_brute_force():
+    shapes = [((m,), (n,)) for m in range(1, 9) for n in range(1, 9)]
+    shapes += [((3, 5), (2, 4)), ((5, 2), (2, 2)), ((4, 6), (3, 2)), ((2, 2, 5), (3, 3, 2))]
+    answers = set()
+    for f_shape, g_shape in shapes:
+        for mode in MODES:
+            if mode == "valid" and not valid_possible(f_shape, g_shape):
+                continue
+            got = discrete._kept_outputs_read_every_input(f_shape, g_shape, mode)
+            assert got == reaches_every_input(f_shape, g_shape, mode), (f_shape, g_shape, mode)
+            answers.add(got)
+    assert answers == {True, False}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+@pytest.mark.parametrize("method", ["direct", "auto"])
+def test_non_finite_input_is_refused_at_every_index_in_same_mode(method, dtype, rng):
+    # 'same' screens only the output when every input sample reaches it: a
+    # NaN or infinity anywhere, in kernels shorter and longer than the signal
+    # (up to more than twice, where the inputs are checked instead), is refused
+    pairs = [((3,), (7,)), ((5,), (3,)), ((6,), (3,)), ((7,), (4,)), ((3, 5), (2, 3))]
+    for f_shape, g_shape in pairs:
+        for name, shape in (("f", f_shape), ("g", g_shape)):
+            for index in np.ndindex(*shape):
+                for value in (np.nan, np.inf, complex(0, np.inf)):
+                    if np.dtype(dtype).kind == "f" and isinstance(value, complex):
+                        continue
+                    f = random_array(rng, f_shape, dtype)
+                    g = random_array(rng, g_shape, dtype)
+                    (f if name == "f" else g)[index] = value
+                    for op in (convcorr.convolve, convcorr.correlate):
+                        with pytest.raises(ValueError, match=f"{name} must be finite"):
+                            op(f, g, "same", method=method)

@@ -92,6 +92,19 @@ def as_signal(x, name):
     return check_not_scalar_or_empty(as_numeric_array(x, name), name)
 
 
+def screen_finite(x):
+    """Whether a floating array is certainly finite, by one BLAS pass: ``sum |x|^2`` is finite.
+
+    A NaN or infinite entry makes its term and then the sum non-finite, so
+    ``True`` proves every entry finite; ``False`` means a non-finite entry
+    or merely finite entries so large that the sum overflows (``|x| > 1e154``
+    in double precision), which the caller must then tell apart with an
+    exact check. ``numpy.vdot`` rather than the slightly cheaper ``x.dot(x)``:
+    ``dot`` warns on overflow, ``vdot`` does not.
+    """
+    return math.isfinite(abs(np.vdot(x, x)))
+
+
 def check_finite(arr, name):
     """Raise ``ValueError`` if a floating ``arr`` holds a NaN or an infinity.
 
@@ -99,12 +112,7 @@ def check_finite(arr, name):
     to the outputs whose window touches it, the FFT to every output, so which
     outputs survive would depend on the method; it is refused instead.
     """
-    if arr.dtype.kind not in "fc":
-        return arr
-    # sum |x|^2 (one BLAS pass) is finite when every entry is; only when it is
-    # not (a non-finite entry, or |x| > 1e154) does the exact check run
-    flat = arr.reshape(-1)
-    if math.isfinite(abs(np.vdot(flat, flat))):
+    if arr.dtype.kind not in "fc" or screen_finite(arr):
         return arr
     if not np.isfinite(arr).all():
         index = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])

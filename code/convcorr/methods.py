@@ -28,6 +28,7 @@ from ._shapes import full_shape
 __all__ = [
     "circular_shape",
     "direct",
+    "direct_1d",
     "direct_plan",
     "fft",
     "fft_shape",
@@ -324,15 +325,30 @@ def direct(f, g, dtype, mode="full", correlate=False, strategy=None):
     f = f.astype(dtype, copy=False)
     g = g.astype(dtype, copy=False)
     if f.ndim == 1:
-        return _direct_1d(f, g, mode, correlate)
+        return direct_1d(f, g, mode, correlate)
     return _direct_nd(f, g, mode, correlate, strategy)
 
 
-def _direct_1d(f, g, mode, correlate):
+def direct_1d(f, g, mode="full", correlate=False):
+    """:func:`direct` of two 1-D operands already in the dtype of the result.
+
+    .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m], \\qquad
+              (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
+
+    over the outputs ``mode`` keeps (``kept_range(len(f), len(g), mode)``),
+    by NumPy's compiled sums; no conversion, so a tiny call costs little more
+    than NumPy's.
+    """
     m, n = f.size, g.size
     if mode != "same" or n >= m:
         # NumPy crops 'same' and 'valid' as kept_range does when g is the longer
-        return np.correlate(g, f, mode) if correlate else np.convolve(f, g, mode)
+        if correlate:
+            return np.correlate(g, f, mode)
+        if f.dtype.kind != "c":
+            # f * g = g ⋆ f reversed for real f: numpy.convolve makes this very
+            # call after Python-level conversions that cost a tiny call 20%
+            return np.correlate(g, f[::-1], mode)
+        return np.convolve(f, g, mode)
     # 'same' with the kernel longer than the signal: the n kept outputs use
     # only the 2n - 1 kernel samples around them, a 'valid' sum of that part
     start, _ = kept_range(m, n, mode)
@@ -351,18 +367,22 @@ def _direct_nd(f, g, mode, correlate, strategy):
     """N-D direct sum over the kept outputs, by the strategy of :func:`direct_plan`.
 
     Correlation is the convolution with ``conj(f)`` reversed: the reversal is
-    a view, the conjugate a copy of ``f`` only when ``f`` is complex.
+    a view, the conjugate a copy of ``f`` only when ``f`` is complex. The flat
+    strategy with ``f`` the smaller operand needs neither: its 1-D sum is a
+    correlation, whose kernel is ``f`` itself (see :func:`_flat_kept`).
     """
     if strategy is None:
         strategy, _, _ = direct_plan(f.shape, g.shape, mode, f.dtype.kind != "c")
+    ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
+    if strategy == "flat" and f.size <= g.size:
+        return _flat_kept(f, g, ranges, mirrored=correlate)
     if correlate:
         f = np.conj(f) if f.dtype.kind == "c" else f
         f = f[(slice(None, None, -1),) * f.ndim]
-    ranges = [kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
     out_shape = tuple(length for _, length in ranges)
     small, large = (f, g) if f.size <= g.size else (g, f)
     if strategy == "flat":
-        return _flat_kept(small, large, ranges, out_shape)
+        return _flat_kept(small, large, ranges)
     if strategy == "shift":
         return _shift_add(small, large, ranges, out_shape)
     return _windows_dot(small, large, ranges, out_shape)
@@ -439,9 +459,19 @@ def direct_plan(f_shape, g_shape, mode, real, flat=True):
     return loop
 
 
-def _flat_kept(small, large, ranges, out_shape):
-    # see flat_lengths: a 1-D convolution of the part of large the kept
-    # outputs need with small laid out in that part's rows
+def _flat_kept(small, large, ranges, mirrored=False):
+    """Kept outputs of ``small * large`` by one 1-D sum (see :func:`flat_lengths`).
+
+    The part ``P`` of ``large`` that the kept outputs need, laid out flat, is
+    correlated (``numpy.correlate``, compiled) with the kernel ``w``: an
+    array of ``P``'s rows (zeros between them) holding ``conj(small)``
+    reversed on every axis. Kept output ``j`` is then
+    ``sum_i conj(w[i]) P[j + i] = sum_i small[K - 1 - i] P[j + i]``, the
+    convolution, at the flat index of ``j`` in ``P``. ``mirrored=True``
+    means ``small`` is given already reversed and conjugated, i.e. the call
+    computes ``small ⋆ large``: ``small`` is then laid out as it is, without
+    a reversed or conjugated copy.
+    """
     plan = _flat_plan(small.shape, large.shape, tuple(ranges))
     part_shape, inner, crop, kernel_shape, small_place, length, rows, tail = plan
     if inner is None:
@@ -450,8 +480,15 @@ def _flat_kept(small, large, ranges, out_shape):
         part = np.zeros(part_shape, large.dtype)
         part[inner] = large[crop]
     kernel = np.zeros(kernel_shape, small.dtype)
-    kernel[small_place] = small
-    y = np.convolve(part.reshape(-1), kernel.reshape(-1)[:length], "valid")
+    if mirrored:
+        kernel[small_place] = small
+    elif small.dtype.kind == "c":
+        np.conjugate(small[(slice(None, None, -1),) * small.ndim], out=kernel[small_place])
+    else:
+        kernel[small_place] = small[(slice(None, None, -1),) * small.ndim]
+    # numpy.correlate conjugates its second argument (w), numpy.convolve would
+    # reverse it: either is one copy of the short kernel, as this layout is
+    y = np.correlate(part.reshape(-1), kernel.reshape(-1)[:length], "valid")
     # whole rows of part, which reshape then slices: the valid sum stops a few
     # samples short of the last row, samples that no kept output reads
     out = np.empty(math.prod(rows), y.dtype)
