@@ -26,7 +26,8 @@ For each case it times
   (``method='direct'``) and ``sp_auto`` (``method='auto'``).
 
 All calls of one case are timed round-robin in one process. Each runs in
-batches of calls lasting about two milliseconds; in every round the batches
+batches of calls lasting about two milliseconds (sized by the fastest of
+three calls); in every round the batches
 run once each, in a fresh random order, on fresh copies of the operands, and
 the median over the rounds is reported. Times are CPU time of the timing
 thread (``time.thread_time``), so that time slices taken by other processes
@@ -159,9 +160,19 @@ def round_robin(fns, data, rng):
     loops = {}
     for name, fn in fns.items():
         fn()  # warm-up: caches, lazily built plans
-        start = time.perf_counter()
-        fn()
-        loops[name] = max(1, int(BATCH / max(time.perf_counter() - start, 1e-7)))
+        # the batch size from the fastest of three calls in thread CPU time: a
+        # single wall-clock call that another process preempted would shrink
+        # this method's batches to a few calls, each paying for the caches the
+        # previous method's batch left cold (the 'valid' correlation of two
+        # 65536-sample signals takes 13 us warm, 70 us right after an FFT)
+        once = []
+        for _ in range(3):
+            start = CLOCK()
+            fn()
+            once.append(CLOCK() - start)
+            if once[-1] > BATCH:  # a batch of one call anyway
+                break
+        loops[name] = max(1, int(BATCH / max(min(once), 1e-7)))
     samples = {name: [] for name in fns}
     names = list(fns)
     begin = time.perf_counter()
