@@ -13,7 +13,8 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-ti
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint format unit nbval checks html-check execute serve lab bench clean
+.PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
+	serve lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,9 +50,22 @@ checks: $(STAMP)
 html-check: $(STAMP)
 	$(BIN)/pytest -m browser -n 2 tests/test_html.py
 
-test: lint checks
+# The browser checks need the built book, not the test run's results.
+built-html-check: $(STAMP)
 	$(JB_BUILD)
-	$(MAKE) html-check
+	$(MAKE) --no-print-directory html-check
+
+# Full-page screenshots of every page, desktop and phone, light and dark, into
+# _build/screenshots/ for a person to look at (the browser checks, plus pictures).
+screenshots: $(STAMP)
+	$(JB_BUILD)
+	BOOK_SCREENSHOTS=1 $(BIN)/pytest -m browser -n 2 tests/test_html.py
+
+# The pytest run and the build plus browser checks are independent: side by side they keep
+# both cores busy to the end (one after the other, each leaves a core idle in its tail).
+# Output is printed per part, when the part ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target checks built-html-check
 
 # Re-run chapters top to bottom from a fresh kernel, in place (NB=chapters/xx.ipynb for one).
 execute: $(STAMP)
