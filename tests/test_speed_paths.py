@@ -319,3 +319,47 @@ def test_non_finite_input_is_refused_at_every_index_in_same_mode(method, dtype, 
                     for op in (convcorr.convolve, convcorr.correlate):
                         with pytest.raises(ValueError, match=f"{name} must be finite"):
                             op(f, g, "same", method=method)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_valid_by_chunks_equals_the_defining_sum(dtype, rng, monkeypatch):
+    # tiny thresholds send short operands through the chunked 'valid' sum;
+    # chunks of 3 samples leave a partial last chunk for most lengths
+    monkeypatch.setattr(methods, "_LONG_BYTES", 0)
+    monkeypatch.setattr(methods, "_VALID_CHUNK", 3)
+    calls = []
+    original = methods._sliding_dots
+    monkeypatch.setattr(
+        methods, "_sliding_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    for m, n in [(7, 11), (11, 7), (9, 9), (1, 4), (4, 1), (10, 12)]:
+        f, g = small_ints(rng, (m,), dtype), small_ints(rng, (n,), dtype)
+        for op in ("convolve", "correlate"):
+            ref = defining_sum(op, f, g, "valid")
+            ref = ref.real if np.dtype(dtype).kind == "f" else ref
+            for out in (
+                methods.direct(f, g, np.dtype(dtype), "valid", op == "correlate"),
+                getattr(convcorr, op)(f, g, "valid", method="direct"),
+            ):
+                assert out.dtype == np.dtype(dtype) and out.flags.c_contiguous
+                assert np.array_equal(out, ref), (m, n, op)
+    assert len(calls) == 6 * 2 * 2
+
+
+def test_valid_by_chunks_takes_long_operands_with_few_outputs(rng, monkeypatch):
+    # the real thresholds: 70000 float64 samples (547 KiB) with 6 outputs
+    calls = []
+    original = methods._sliding_dots
+    monkeypatch.setattr(
+        methods, "_sliding_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    f, g = rng.standard_normal(70000), rng.standard_normal(70005)
+    ref = np.array([np.dot(f, g[k : k + 70000]) for k in range(6)])
+    assert np.allclose(convcorr.correlate(f, g, "valid"), ref, rtol=1e-12, atol=0)
+    assert np.allclose(convcorr.convolve(f[::-1].copy(), g, "valid"), ref, rtol=1e-12, atol=0)
+    assert len(calls) == 2
+    convcorr.correlate(f, g[:-100], "valid")  # 101 outputs: NumPy's sum
+    assert len(calls) == 2
+    g[70004] = np.nan
+    with pytest.raises(ValueError, match="g must be finite"):
+        convcorr.correlate(f, g, "valid")

@@ -337,9 +337,17 @@ def direct_1d(f, g, mode="full", correlate=False):
 
     over the outputs ``mode`` keeps (``kept_range(len(f), len(g), mode)``),
     by NumPy's compiled sums; no conversion, so a tiny call costs little more
-    than NumPy's.
+    than NumPy's. A ``'valid'`` sum of two long operands with few outputs is
+    summed a cache-sized chunk at a time (:func:`_valid_by_chunks`).
     """
     m, n = f.size, g.size
+    if (
+        mode == "valid"
+        and abs(n - m) < _FEW_OUTPUTS
+        and min(m, n) * f.itemsize > _LONG_BYTES
+        and f.dtype.kind in "fc"  # BLAS dot products; exact integer sums stay NumPy's
+    ):
+        return _valid_by_chunks(f, g, correlate)
     if mode != "same" or n >= m:
         # NumPy crops 'same' and 'valid' as kept_range does when g is the longer
         if correlate:
@@ -361,6 +369,66 @@ def direct_1d(f, g, mode="full", correlate=False):
     if correlate and part.dtype.kind == "c":
         part = np.conj(part)
     return np.convolve(part, g, "valid")
+
+
+#: A 'valid' sum with fewer outputs than this, whose shorter operand is
+#: longer than ``_LONG_BYTES``, is summed by :func:`_valid_by_chunks`.
+_FEW_OUTPUTS = 64
+_LONG_BYTES = 2**19
+#: Samples per chunk of :func:`_valid_by_chunks`: a chunk of each operand
+#: (256 or 512 KiB) stays in the per-core L2 cache (2 MiB on the build machine).
+_VALID_CHUNK = 2**15
+
+
+def _valid_by_chunks(f, g, correlate):
+    """``'valid'`` output of ``f * g`` (or ``f ⋆ g``) for long operands and few outputs.
+
+    With ``K`` samples in the shorter operand and ``L = |len(g) - len(f)| + 1``
+    outputs, each output is a dot product of ``K`` terms. ``numpy.correlate``
+    computes them one after the other, streaming both operands from memory
+    ``L`` times once they outgrow the cache; here the sums run a chunk of
+    ``_VALID_CHUNK`` samples at a time over all ``L`` outputs, so each chunk
+    is read from memory once. Every sum is a :func:`_sliding_dots`:
+
+    * ``f * g`` is ``sum_j s[K - 1 - j] l[u + j]`` with ``s`` the shorter
+      operand and ``l`` the longer (convolution commutes);
+    * ``f ⋆ g`` with ``len(f) <= len(g)`` is ``sum_j conj(f[j]) g[u + j]``;
+    * ``f ⋆ g`` with ``len(f) > len(g)``: output ``t`` is the lag
+      ``t - (L - 1)``, ``sum_j conj(f[j + L - 1 - t]) g[j]``, the conjugate of
+      ``R[L - 1 - t]`` with ``R[u] = sum_j conj(g[j]) f[u + j]``.
+    """
+    if correlate and f.size <= g.size:
+        return _sliding_dots(f, g)
+    if correlate:
+        return np.conj(_sliding_dots(g, f)[::-1])
+    short, long_ = (f, g) if f.size <= g.size else (g, f)
+    return _sliding_dots(short, long_, convolve=True)
+
+
+def _sliding_dots(x, y, convolve=False):
+    """Sums ``r[u]`` for ``u = 0 .. len(y) - len(x)``, a chunk of ``x`` at a time.
+
+    .. math:: r[u] = \\sum_{j=0}^{K-1} \\overline{x[j]}\\, y[u + j]
+              \\quad\\text{or, with } convolve\\text{,}\\quad
+              r[u] = \\sum_{j=0}^{K-1} x[K - 1 - j]\\, y[u + j]
+
+    (``K = len(x)``). ``numpy.vdot`` (one BLAS call per chunk and output)
+    rather than ``dot``: it conjugates its first argument and, unlike
+    ``dot``, does not warn when finite terms overflow (the other paths do not
+    either). For a convolution each chunk of ``x`` is reversed and
+    conjugated (which ``vdot`` undoes) just before its dot products, while
+    it is in the cache, rather than all of ``x`` in one more pass through
+    memory.
+    """
+    k, outputs = x.size, y.size - x.size + 1
+    flipped = x[::-1]
+    r = [0] * outputs
+    for c0 in range(0, k, _VALID_CHUNK):
+        xs = np.conj(flipped[c0 : c0 + _VALID_CHUNK]) if convolve else x[c0 : c0 + _VALID_CHUNK]
+        width = xs.size
+        for u in range(outputs):
+            r[u] += np.vdot(xs, y[c0 + u : c0 + u + width])
+    return np.array(r, dtype=np.result_type(x, y))
 
 
 def _direct_nd(f, g, mode, correlate, strategy):
