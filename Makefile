@@ -11,6 +11,11 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-ti
 
 # Hash randomisation could reorder printed sets; one seed keeps outputs byte-stable.
 export PYTHONHASHSEED := 0
+# The test runs fill both cores with their own workers; BLAS threads on top only compete for
+# them (about 4 % of the pytest run's CPU time). Outputs do not depend on it: nbval passes
+# either way.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+HTML_WORKERS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
@@ -36,19 +41,20 @@ format: $(STAMP)
 
 # Unit, property and fuzz tests of the package and the notebook structure (no browser, no nbval).
 unit: $(STAMP)
-	$(BIN)/pytest -m "not browser" -n 2 tests
+	$(TEST_ENV) $(BIN)/pytest -m "not browser" -n 2 tests
 
 # Every chapter under strict nbval, two workers, one notebook each.
 nbval: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadscope chapters $(NBVAL)
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadscope chapters $(NBVAL)
 
 # Both of the above in one pytest run, so the two workers stay busy (what `make test` runs).
 checks: $(STAMP)
-	$(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
 
-# Two browsers, one per core: the pages are independent.
+# Two browsers, one per core: the pages are independent. No nbval plugin: it has nothing
+# to do here, and importing it (nbformat, jsonschema) costs a second in every process.
 html-check: $(STAMP)
-	$(BIN)/pytest -m browser -n 2 tests/test_html.py
+	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests/test_html.py
 
 # The browser checks need the built book, not the test run's results.
 built-html-check: $(STAMP)
@@ -59,13 +65,16 @@ built-html-check: $(STAMP)
 # _build/screenshots/ for a person to look at (the browser checks, plus pictures).
 screenshots: $(STAMP)
 	$(JB_BUILD)
-	BOOK_SCREENSHOTS=1 $(BIN)/pytest -m browser -n 2 tests/test_html.py
+	BOOK_SCREENSHOTS=1 $(BIN)/pytest -p no:nbval -m browser -n 2 tests/test_html.py
 
 # The pytest run and the build plus browser checks are independent: side by side they keep
-# both cores busy to the end (one after the other, each leaves a core idle in its tail).
-# Output is printed per part, when the part ends.
-test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target checks built-html-check
+# both cores busy to the end (one after the other, each left a core idle in its tail).
+# Beside the pytest run's two workers, one browser in the pytest process does the most work
+# per second. Output is printed per part, when the part ends; any part failing fails the
+# whole.
+test:
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint checks built-html-check \
+	  HTML_WORKERS=0
 
 # Re-run chapters top to bottom from a fresh kernel, in place (NB=chapters/xx.ipynb for one).
 execute: $(STAMP)
