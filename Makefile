@@ -64,8 +64,7 @@ built-html-check: $(STAMP)
 # Full-page screenshots of every page, desktop and phone, light and dark, into
 # _build/screenshots/ for a person to look at (the browser checks, plus pictures).
 screenshots: $(STAMP)
-	$(JB_BUILD)
-	BOOK_SCREENSHOTS=1 $(BIN)/pytest -p no:nbval -m browser -n 2 tests/test_html.py
+	BOOK_SCREENSHOTS=1 $(MAKE) --no-print-directory built-html-check
 
 # The pytest run and the build plus browser checks are independent: side by side they keep
 # both cores busy to the end (one after the other, each left a core idle in its tail).

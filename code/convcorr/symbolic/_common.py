@@ -128,14 +128,14 @@ def budget(seconds):
         finally:
             _ACTIVE.depth -= 1
         return
-    target, lock, armed, ended = threading.get_ident(), threading.Lock(), [True], threading.Event()
+    target, lock, ended = threading.get_ident(), threading.Lock(), threading.Event()
 
     def watch():
         if ended.wait(seconds):
             return
         for _ in range(_REFIRE_COUNT):
             with lock:
-                if not armed[0]:
+                if ended.is_set():
                     return
                 _set_async_exception(target, Timeout)
             if ended.wait(_REFIRE_INTERVAL):
@@ -150,20 +150,19 @@ def budget(seconds):
         # the state is reset regardless, or every later budget would take itself for a
         # nested one and set no limit
         try:
-            _disarm(lock, armed, ended)
+            _disarm(lock, ended)
         finally:
             _ACTIVE.depth = 0
         # one timeout may have been sent and not yet raised; after _disarm no other comes
         _set_async_exception(target, None)
 
 
-def _disarm(lock, armed, ended):
+def _disarm(lock, ended):
     """Stop the watchdog, even if its timeout lands while this runs."""
     while True:
         try:
-            with lock:
-                armed[0] = False
-            ended.set()
+            with lock:  # not while the watchdog is sending a timeout
+                ended.set()
             return
         except Timeout:
-            continue  # it fired just before the lock was taken: it sees armed False now
+            continue  # it fired just before the lock was taken: it sees the end now
