@@ -111,3 +111,13 @@ def test_tex_puts_fraction_exponents_on_the_baseline():
     assert book.tex(sp.exp(-(t**2) / 2)) == r"\exp\left(- \frac{t^{2}}{2}\right)"
     assert book.tex(sp.exp(-t)) == sp.latex(sp.exp(-t)) == "e^{- t}"
     assert book.tex(2 * t) == sp.latex(2 * t)
+
+
+def test_checked_prints_one_line_with_its_reference(capsys):
+    book.checked("f ⋆ g = f̃ * g in 1-D", "the exact defining sums")
+    assert capsys.readouterr().out == "✓ f ⋆ g = f̃ * g in 1-D — against the exact defining sums\n"
+    for bad in ("", "  ", None):
+        with pytest.raises(ValueError, match="against must be a non-empty sentence"):
+            book.checked("a claim", bad)
+    with pytest.raises(ValueError, match="claim must be"):
+        book.checked("", "a reference")

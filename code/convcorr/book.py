@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "animation_html",
+    "checked",
     "crandn",
     "gaussian",
     "html_table",
@@ -128,11 +129,13 @@ def rot180(a):
 
 
 def use_book_style():
-    """Figure defaults for the book: PNG at twice the displayed size, readable fonts.
+    """Figure defaults for the book: PNG at twice the displayed size, fonts a phone can read.
 
     Figures are drawn at 100 dpi and saved as 'retina' PNGs (200 dpi, displayed at half
-    their pixel size), so they stay sharp on high-density screens. Fonts are at least 10 pt
-    at the displayed size when a figure is at most 7.5 in wide (the text column).
+    their pixel size), so they stay sharp on high-density screens. A figure is at most 6.5 in
+    wide with at most two panels per row: on a 390 px phone it is shown about 340 px wide, and
+    its 11–12 pt labels then still read at about 8–9 CSS px (at 1366 px they match the body
+    text). Wider strips of panels shrink their labels below legibility on a phone.
     """
     import matplotlib as mpl
     from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -142,18 +145,40 @@ def use_book_style():
         {
             "figure.dpi": 100,
             "savefig.dpi": 200,
-            "font.size": 11,
-            "axes.titlesize": 11,
-            "axes.labelsize": 11,
-            "xtick.labelsize": 10,
-            "ytick.labelsize": 10,
-            "legend.fontsize": 10,
+            "font.size": 12,
+            "axes.titlesize": 12,
+            "axes.labelsize": 12,
+            "xtick.labelsize": 11,
+            "ytick.labelsize": 11,
+            "legend.fontsize": 11,
             "legend.framealpha": 0.9,
             "figure.constrained_layout.use": True,
             # TeX's star: DejaVu's mathtext \star is a small blob that reads as a dot
             "mathtext.fontset": "cm",
         }
     )
+
+
+def checked(claim, against):
+    """Print the one line a reader sees under a collapsed check: what held, and against what.
+
+    A chapter's verification cells are collapsed (``hide-input``); their visible output is
+    this line, printed only after every assertion of the cell has passed, e.g.
+    ``checked("f ⋆ g = f̃ * g in 1-, 2- and 3-D", "the exact defining sums")`` prints
+    ``✓ f ⋆ g = f̃ * g in 1-, 2- and 3-D — against the exact defining sums``.
+
+    Parameters
+    ----------
+    claim : str
+        What was asserted, as a reader would say it (non-empty).
+    against : str
+        The independent reference it was compared with (non-empty): the defining sum,
+        exact arithmetic, another library with its argument order, a hand computation.
+    """
+    for name, value in (("claim", claim), ("against", against)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name} must be a non-empty sentence; got {value!r}")
+    print(f"✓ {claim.strip()} — against {against.strip()}")
 
 
 def integral(expr, *variables):
