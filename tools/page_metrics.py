@@ -1,0 +1,132 @@
+"""Reader-layer metrics of the built book, per page: what issue 18 measures.
+
+Serves ``_build/html`` on 127.0.0.1, opens each chapter in the system Chromium at 1366 px and
+then at 390 px, and prints one row per page:
+
+- ``code%``: height of the code inputs a reader sees (not collapsed by ``hide-input`` or
+  inside a closed solution) over the height of the article, at 1366 px;
+- ``wide@390``: tables wider than the text column at 390 px (they would scroll sideways);
+- ``cut@1366``: output and code boxes whose text runs past their right edge at 1366 px;
+- ``eq`` / ``eqlinks``: numbered display equations, and links to equations;
+- ``KB``: bytes the page load pulled (uncompressed, cold cache);
+- ``markers``: test markers (``NBVAL_…``) visible as text.
+
+Usage: ``.venv/bin/python tools/page_metrics.py [chapters/01_two_operations.html ...]``
+(default: every chapter and the intro). Build first (``make book``).
+"""
+
+import functools
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--proxy-server=http://127.0.0.1:9",
+]
+
+METRICS_JS = """() => {
+  const article = document.querySelector('article.bd-article');
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.width > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  let code = 0;
+  for (const el of article.querySelectorAll('.cell_input')) {
+    if (visible(el)) code += el.getBoundingClientRect().height;
+  }
+  const cut = Array.from(article.querySelectorAll('.cell_output pre, .cell_input pre'))
+    .filter(p => visible(p) && p.scrollWidth > p.clientWidth + 1).length;
+  const text = article.innerText;
+  return {
+    height: article.getBoundingClientRect().height,
+    code: code,
+    cut: cut,
+    eq: article.querySelectorAll('span.eqno').length,
+    eqlinks: article.querySelectorAll('a[href*="#equation-"]').length,
+    markers: (text.match(/NBVAL_/g) || []).length,
+  };
+}"""
+
+WIDE_JS = """() => {
+  const article = document.querySelector('article.bd-article');
+  const column = article.getBoundingClientRect().width;
+  return Array.from(article.querySelectorAll('table'))
+    .filter(t => t.getBoundingClientRect().height > 0
+                 && t.getBoundingClientRect().width > column + 1).length;
+}"""
+
+BYTES_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  return (nav ? nav.decodedBodySize : 0) + res.reduce((s, r) => s + r.decodedBodySize, 0);
+}"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def measure(context, base, path):
+    page = context.new_page()
+    page.goto(f"{base}/{path}", wait_until="load")
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+    page.wait_for_timeout(500)  # MathJax (if any) and late fonts
+    if page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
+        page.evaluate("() => MathJax.startup.promise")
+    row = page.evaluate(METRICS_JS)
+    row["bytes"] = page.evaluate(BYTES_JS)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    row["wide"] = page.evaluate(WIDE_JS)
+    page.close()
+    return row
+
+
+def main(paths):
+    if not paths:
+        chapters = (HTML / "chapters").glob("*.html")
+        paths = ["intro.html", *sorted(f"chapters/{p.name}" for p in chapters)]
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    chromium = shutil.which("chromium")
+    total_code = total_height = 0.0
+    print(
+        f"{'page':44} {'code%':>6} {'wide@390':>8} {'cut@1366':>8} {'eq':>4} "
+        f"{'eqlinks':>7} {'KB':>6} {'markers':>7}"
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+        for path in paths:
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            r = measure(context, base, path)
+            context.close()
+            total_code += r["code"]
+            total_height += r["height"]
+            print(
+                f"{path:44} {100 * r['code'] / r['height']:6.1f} {r['wide']:8d} "
+                f"{r['cut']:8d} {r['eq']:4d} {r['eqlinks']:7d} {r['bytes'] / 1e3:6.0f} "
+                f"{r['markers']:7d}"
+            )
+        browser.close()
+    print(f"{'all pages':44} {100 * total_code / total_height:6.1f}")
+    httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
