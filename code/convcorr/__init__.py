@@ -22,7 +22,7 @@ import importlib
 from .discrete import convolve, correlate, correlation_lags, reverse_conj
 
 __all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
-__version__ = "0.1.0"
+__version__ = "0.3.0"
 
 _SUBMODULES = {
     "book",
