@@ -1,7 +1,10 @@
 # Two commands for everything: `make book` (build the HTML) and `make test` (the whole suite).
 # Both create .venv from requirements.txt when it is missing or when that file changed.
 
+# The interpreter .venv is made from: `make book PYTHON=python3.13`. Given explicitly, it is
+# honoured when .venv already exists: a .venv of another interpreter is made anew.
 PYTHON ?= python3
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -19,7 +22,18 @@ HTML_WORKERS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
-	serve lab bench clean
+	serve lab bench clean remake-venv
+
+_PY_ID = import sys; print(sys.base_prefix, sys.version)
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+ifneq ($(shell $(PYTHON) -c '$(_PY_ID)' 2>&1),$(shell $(BIN)/python -c '$(_PY_ID)' 2>&1))
+$(STAMP): remake-venv
+endif
+endif
+
+remake-venv:
+	@echo "PYTHON=$(PYTHON) is not the interpreter of $(VENV): making $(VENV) anew"
+	rm -rf $(VENV)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +43,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(JB_BUILD)
-	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1)"
+	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1:$(PORT))"
 
 lint: $(STAMP)
 	$(BIN)/ruff check code tests benchmarks chapters _ext tools
@@ -54,7 +68,7 @@ checks: $(STAMP)
 # Two browsers, one per core: the pages are independent. No nbval plugin: it has nothing
 # to do here, and importing it (nbformat, jsonschema) costs a second in every process.
 html-check: $(STAMP)
-	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests/test_html.py
+	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests
 
 # The browser checks need the built book, not the test run's results.
 built-html-check: $(STAMP)
@@ -87,13 +101,18 @@ execute: $(STAMP)
 
 serve:
 	@test -f _build/html/index.html || { echo "no _build/html yet: run make book"; exit 1; }
-	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
+	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# No browser to open on a machine without a display: the log prints the URL with its token.
+LAB_BROWSER := $(if $(DISPLAY)$(filter Darwin,$(shell uname -s)),,--no-browser)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=chapters $(LAB_ROOT)
+	@echo "make lab opens the committed notebooks in chapters/: saving one changes the repository"
+	@echo "(git checkout chapters/ restores them; make execute regenerates their outputs)."
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=chapters $(LAB_ROOT) $(LAB_BROWSER)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_convolution.py
