@@ -226,9 +226,14 @@ def import_torch():
     try:
         import torch
     except ImportError:
+        hint = (
+            "PyTorch CPU is the reference of the conv2d cross-checks: "
+            "`.venv/bin/pip install -r benchmarks/requirements.txt` installs it from "
+            "PyTorch's CPU wheel index (PyPI's torch is the CUDA build, gigabytes)"
+        )
         if os.environ.get("CI") == "true":
-            pytest.fail("PyTorch is missing on CI: pip install -r benchmarks/requirements.txt")
-        pytest.skip("pip install -r benchmarks/requirements.txt")
+            pytest.fail(f"PyTorch is missing on CI. {hint}")
+        pytest.skip(hint)
     return torch
 
 
