@@ -39,9 +39,11 @@ ARGS = [
 
 METRICS_JS = """() => {
   const article = document.querySelector('article.bd-article');
+  // Content of a closed <details> (hide-input, solutions) keeps a layout box in Chromium:
+  // checkVisibility() is what says a reader cannot see it.
   const visible = (el) => {
     const r = el.getBoundingClientRect();
-    return r.height > 0 && r.width > 0 && getComputedStyle(el).visibility !== 'hidden';
+    return r.height > 0 && r.width > 0 && el.checkVisibility({visibilityProperty: true});
   };
   let code = 0;
   for (const el of article.querySelectorAll('.cell_input')) {
