@@ -439,6 +439,148 @@ def _symbolic_conv_plus():
     _plain_sliding_builder("convolution")
 
 
+# ---- chapters 10 and 11 ------------------------------------------------------------
+
+
+@mutant(
+    "np_correlate_noconj",
+    "numpy.correlate without its conjugate: a bug shared by convcorr's 1-D direct path "
+    "and scipy.signal.correlate(method='direct'), which both call it",
+    uses=(r"correlate", r"similarity"),
+)
+def _np_correlate_noconj():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(a, v, mode="valid"):
+            v = np.asarray(v)
+            return original(a, np.conj(v) if v.dtype.kind == "c" else v, mode)
+
+        return wrong
+
+    replace("numpy.correlate", make)
+
+
+def _gcc_by_dft(np, reference, received, weighting, cross_of, weight_of):
+    """The GCC of similarity.gcc, with the cross-spectrum and weight as given."""
+    import scipy.fft as sfft
+
+    r, x = np.asarray(reference), np.asarray(received)
+    n = sfft.next_fast_len(r.size + x.size - 1)
+    cross = cross_of(sfft.fft(r, n), sfft.fft(x, n))
+    if weighting == "phat":
+        mag = np.abs(cross)
+        keep = mag > n * np.finfo(float).eps * mag.max()
+        cross = np.divide(cross, weight_of(mag), out=np.zeros_like(cross), where=keep)
+    c = np.fft.ifft(cross)
+    return np.concatenate([c[n - (r.size - 1) :], c[: x.size]])
+
+
+def _gcc_mutant(cross_of, weight_of):
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(reference, received, weighting="phat"):
+            right = original(reference, received, weighting)  # validation, dtype
+            c = _gcc_by_dft(np, reference, received, weighting, cross_of, weight_of)
+            return (c if right.dtype.kind == "c" else c.real).astype(right.dtype)
+
+        return wrong
+
+    replace("convcorr.similarity.gcc", make)
+
+
+@mutant(
+    "gcc_conj_received",
+    "similarity.gcc conjugates the received spectrum instead of the reference's: "
+    "R conj(X), the correlation with its lags reversed",
+    uses=(r"gcc", r"estimate_delay", r"similarity"),
+)
+def _gcc_conj_received():
+    _np_ = _np()
+    _gcc_mutant(lambda r, x: r * _np_.conj(x), lambda mag: mag)
+
+
+@mutant(
+    "gcc_phat_sqrt",
+    "similarity.gcc whitens by sqrt|conj(R) X| under PHAT (half whitening)",
+    uses=(r"gcc", r"estimate_delay", r"similarity"),
+)
+def _gcc_phat_sqrt():
+    np = _np()
+    _gcc_mutant(lambda r, x: np.conj(r) * x, np.sqrt)
+
+
+@mutant(
+    "conv2d_backward_dx_rotated",
+    "convcorr.nn.conv2d_backward computes the input gradient with the kernel rotated "
+    "(for a correlation layer: a full correlation with W instead of a convolution)",
+    uses=(r"\bnn\b", r"conv2d", r"Conv2D"),
+)
+def _conv2d_backward_dx_rotated():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(dout, cache, need_dx=True):
+            dx, dw, db = original(dout, cache, need_dx)
+            if not need_dx:
+                return dx, dw, db
+            o, c, kh, kw = cache.w_shape
+            w = cache.wmat.reshape(o, kh, kw, c)[:, ::-1, ::-1, :]
+            rotated = cache._replace(wmat=np.ascontiguousarray(w).reshape(o, -1))
+            return original(dout, rotated, True)[0], dw, db
+
+        return wrong
+
+    replace("convcorr.nn.functional.conv2d_backward", make)
+
+
+@mutant(
+    "conv2d_backward_complex_half",
+    "convcorr.nn.conv2d_backward returns dL/dconj(z) for complex arrays, half of "
+    "dL/dRe z + i dL/dIm z (PyTorch's sentence 'the gradient computed is dL/dz*', "
+    "read literally)",
+    uses=(r"\bnn\b", r"conv2d", r"Conv2D"),
+)
+def _conv2d_backward_complex_half():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(dout, cache, need_dx=True):
+            dx, dw, db = original(dout, cache, need_dx)
+            if not np.iscomplexobj(dw):
+                return dx, dw, db
+            return (None if dx is None else dx / 2), dw / 2, db / 2
+
+        return wrong
+
+    replace("convcorr.nn.functional.conv2d_backward", make)
+
+
+@mutant(
+    "conv2d_corr_rotated",
+    "convcorr.nn conv2d kind='correlation' rotates its kernel (the layer secretly convolves)",
+    uses=(r"\bnn\b", r"conv2d", r"Conv2D"),
+)
+def _conv2d_corr_rotated():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(x, w, b, kind, stride, padding):
+            if kind == "correlation":
+                w = np.ascontiguousarray(w[..., ::-1, ::-1])
+            return original(x, w, b, kind, stride, padding)
+
+        return wrong
+
+    replace("convcorr.nn.functional.forward_unchecked", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
