@@ -835,6 +835,19 @@ ROWS = (
         _check_convolve2d_boundary,
     ),
     Row(
+        "boundary",
+        "`torch.nn.Conv2d(padding_mode=)`",
+        "`'zeros'`, `'reflect'`, `'replicate'`, `'circular'` = `np.pad` `'constant'`, "
+        "`'reflect'`, `'edge'`, `'wrap'`; so PyTorch's `'reflect'` is ndimage's `'mirror'`",
+        "n/a",
+        "`'zeros'`",
+        "n/a",
+        "cited",
+        "np.pad gives PyTorch's padding examples",
+        "PyTorch's printed outputs",
+        _check_torch_padding_mode,
+    ),
+    Row(
         "fft",
         "`numpy.fft`: `ifft(fft(f, N) * fft(g, N))`",
         "$f * g$ wrapped modulo $N$; linear iff $N \\ge$ `len(f) + len(g) - 1`",
@@ -857,19 +870,6 @@ ROWS = (
         "PyTorch's documented sum = conj(W) ⋆ x, 'valid'",
         SUM,
         _check_torch_conv2d,
-    ),
-    Row(
-        "deep learning",
-        "`torch.nn.Conv2d(padding_mode=)`",
-        "`'zeros'`, `'reflect'`, `'replicate'`, `'circular'` = `np.pad` `'constant'`, "
-        "`'reflect'`, `'edge'`, `'wrap'`; so PyTorch's `'reflect'` is ndimage's `'mirror'`",
-        "n/a",
-        "`'zeros'`",
-        "n/a",
-        "cited",
-        "np.pad gives PyTorch's padding examples",
-        "PyTorch's printed outputs",
-        _check_torch_padding_mode,
     ),
     Row(
         "deep learning",
@@ -957,17 +957,16 @@ def verify(section, rng):
     """Run the checks of every row of ``section`` and print one ``✓`` line per row.
 
     Each line (``convcorr.book.checked``) is printed only after that row's assertions have
-    passed; a failing row raises ``AssertionError``. Returns the number of rows checked.
+    passed; a failing row raises ``AssertionError``. Returns nothing, so that a notebook cell
+    ending in this call shows only the printed lines.
     """
     from .book import checked
 
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator; received {type(rng).__name__}")
-    chosen = rows(section)
-    for r in chosen:
+    for r in rows(section):
         r.check(rng)
         checked(r.claim, r.against)
-    return len(chosen)
 
 
 def table(status):
