@@ -215,8 +215,11 @@ def _reverse_conj(a):
 def _check_numpy_convolve(rng):
     import convcorr
 
-    for M, N in [(7, 4), (4, 7), (6, 6), (5, 8), (8, 5), (3, 3)]:
+    pairs = [(7, 4), (4, 7), (6, 6), (5, 8), (8, 5), (3, 3)]
+    for (M, N), real in zip(pairs, (False, True) * 3, strict=True):
         a, v = _crandn(rng, M), _crandn(rng, N)
+        if real:  # real data take other code paths in libraries
+            a, v = a.real, v.real
         shorter, longer = (a, v) if M <= N else (v, a)
         for mode in ("full", "valid"):
             _matches(np.convolve(a, v, mode), defining_convolve(a, v, mode), f"np {mode}")
@@ -256,8 +259,10 @@ def _check_scipy_convolve(rng):
 
     import convcorr
 
-    for fs, gs in _ND_SHAPES:
+    for (fs, gs), real in zip(_ND_SHAPES, (False, True, False, True, False), strict=True):
         f, g = _crandn(rng, *fs), _crandn(rng, *gs)
+        if real:
+            f, g = f.real, g.real
         for mode in _MODES:
             ref = defining_convolve(f, g, mode)
             for method in ("direct", "fft"):
