@@ -581,6 +581,117 @@ def _conv2d_corr_rotated():
     replace("convcorr.nn.functional.forward_unchecked", make)
 
 
+# --- chapters 5, 6 and 7: the matrix view, the atlas and its references -------------
+
+
+@mutant(
+    "convolution_matrix_unflipped",
+    "matrices.convolution_matrix with the kernel reversed, T[n, j] = f[M-1-(n-j)] "
+    "(a correlation matrix for real f)",
+    uses=(r"convolution_matrix", r"correlation_matrix"),
+    needs=("convcorr.matrices",),
+)
+def _convolution_matrix_unflipped():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, shape, mode="full"):
+            f = np.asarray(f)
+            return original(f[(slice(None, None, -1),) * f.ndim], shape, mode)
+
+        return wrong
+
+    replace("convcorr.matrices.convolution_matrix", make)
+
+
+@mutant(
+    "correlation_matrix_noconj",
+    "matrices.correlation_matrix without the conjugate (wrong for complex f)",
+    uses=(r"correlation_matrix",),
+    needs=("convcorr.matrices",),
+)
+def _correlation_matrix_noconj():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, shape, mode="full"):
+            return original(np.conj(np.asarray(f)), shape, mode)  # conj(conj(f)) = f
+
+        return wrong
+
+    replace("convcorr.matrices.correlation_matrix", make)
+
+
+@mutant(
+    "numpy_correlate_conj_both",
+    "numpy.correlate conjugating both arguments (a NumPy bug convcorr's own direct path "
+    "shares: the atlas must catch it against the defining sums)",
+    uses=(r"correlate",),
+)
+def _numpy_correlate_conj_both():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(a, v, mode="valid"):
+            return original(np.conj(a), v, mode)
+
+        return wrong
+
+    replace("numpy.correlate", make)
+
+
+@mutant(
+    "numpy_convolve_doubled",
+    "numpy.convolve returning twice the convolution",
+    uses=(r"convolve",),
+)
+def _numpy_convolve_doubled():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(a, v, mode="full"):
+            return 2 * original(a, v, mode)
+
+        return wrong
+
+    replace("numpy.convolve", make)
+
+
+@mutant(
+    "atlas_sum_noconj",
+    "atlas.defining_correlate without the conjugate: a wrong reference for the atlas",
+    uses=(r"atlas",),
+    needs=("convcorr.atlas",),
+)
+def _atlas_sum_noconj():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, mode="full"):
+            return original(np.conj(np.asarray(f)), g, mode)
+
+        return wrong
+
+    replace("convcorr.atlas.defining_correlate", make)
+
+
+@mutant(
+    "torch_reflect_is_symmetric",
+    "atlas maps PyTorch's padding_mode='reflect' to np.pad 'symmetric' (ndimage's "
+    "'reflect', the reflect trap)",
+    uses=(r"atlas",),
+    needs=("convcorr.atlas",),
+)
+def _torch_reflect_is_symmetric():
+    def make(original):
+        return {**original, "reflect": "symmetric"}
+
+    replace("convcorr.atlas.TORCH_TO_NP_PAD", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
