@@ -692,6 +692,162 @@ def _torch_reflect_is_symmetric():
     replace("convcorr.atlas.TORCH_TO_NP_PAD", make)
 
 
+# ---------------------------------------------- chapters 12, 13 and 14: twins, layers, sheet
+# Wrong versions of what chapters 12 (flip twins), 13 (deep-learning conventions) and 14
+# (the cheat sheet) assert; each description names the claim its chapter checks.
+
+
+@mutant(
+    "he_init_lecun",
+    "nn.Conv2D draws its kernels with variance 1/fan-in (LeCun's), not He's 2/fan-in",
+    uses=(r"Conv2D", r"digits_cnn"),
+)
+def _he_init_lecun():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(rng, shape, fan_in, dtype):
+            return (original(rng, shape, fan_in, np.float64) / np.sqrt(2.0)).astype(dtype)
+
+        return wrong
+
+    replace("convcorr.nn.layers._he", make)
+
+
+@mutant(
+    "output_size_ceil",
+    "nn.conv_output_size rounds up: ceil((n + 2P - d(k-1) - 1) / s) + 1",
+    uses=(r"conv_output_size",),
+    needs=("convcorr.nn.arithmetic",),
+)
+def _output_size_ceil():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(n, k, *, stride=1, padding=0, dilation=1):
+            original(n, k, stride=stride, padding=padding, dilation=dilation)  # validation
+            pads = padding if isinstance(padding, (tuple, list)) else (padding, padding)
+            span = dilation * (k - 1) + 1
+            return -(-(n + sum(pads) - span) // stride) + 1
+
+        return wrong
+
+    replace("convcorr.nn.arithmetic.conv_output_size", make)
+
+
+@mutant(
+    "same_padding_lower",
+    "nn.same_padding puts the odd zero first ('SAME_LOWER' where 'SAME' was asked)",
+    uses=(r"same_padding",),
+    needs=("convcorr.nn.arithmetic",),
+)
+def _same_padding_lower():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(n, k, *, stride=1, dilation=1, lower=False):
+            return original(n, k, stride=stride, dilation=dilation, lower=not lower)
+
+        return wrong
+
+    replace("convcorr.nn.arithmetic.same_padding", make)
+
+
+@mutant(
+    "receptive_field_nojump",
+    "nn.receptive_field adds d(k-1) per layer, ignoring the jump of earlier strides",
+    uses=(r"receptive_field",),
+    needs=("convcorr.nn.arithmetic",),
+)
+def _receptive_field_nojump():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(layers):
+            layers = list(layers)
+            _, jump = original(layers)  # validation, and the right jump
+            return 1 + sum(d * (k - 1) for k, _, d in layers), jump
+
+        return wrong
+
+    replace("convcorr.nn.arithmetic.receptive_field", make)
+
+
+@mutant(
+    "conv_transpose_noflip",
+    "nn.conv_transpose2d without the kernel flip (jax.lax.conv_transpose's default)",
+    uses=(r"conv_transpose2d",),
+    needs=("convcorr.nn.transposed",),
+)
+def _conv_transpose_noflip():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(y, w, b=None, **kwargs):
+            return original(y, np.asarray(w)[..., ::-1, ::-1], b, **kwargs)
+
+        return wrong
+
+    replace("convcorr.nn.transposed.conv_transpose2d", make)
+
+
+@mutant(
+    "output_padding_first",
+    "nn.conv_transpose2d adds the output_padding rows and columns first, not last",
+    uses=(r"conv_transpose2d",),
+    needs=("convcorr.nn.transposed",),
+)
+def _output_padding_first():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(y, w, b=None, *, output_padding=0, **kwargs):
+            z = original(y, w, b, output_padding=output_padding, **kwargs)
+            pads = output_padding
+            if not isinstance(pads, (tuple, list)):
+                pads = (pads, pads)
+            return np.ascontiguousarray(np.roll(z, tuple(pads), axis=(-2, -1)))
+
+        return wrong
+
+    replace("convcorr.nn.transposed.conv_transpose2d", make)
+
+
+@mutant(
+    "maxpool_stride1",
+    "nn.MaxPool2D slides its window by 1 whatever the stride (no subsampling)",
+    uses=(r"MaxPool2D", r"digits_cnn"),
+)
+def _maxpool_stride1():
+    def make(original):
+        class Wrong(original):
+            def __init__(self, size=2, stride=None):
+                super().__init__(size, 1)
+
+        Wrong.__name__ = Wrong.__qualname__ = original.__name__
+        return Wrong
+
+    replace("convcorr.nn.layers.MaxPool2D", make)
+
+
+@mutant(
+    "numpy_correlate_conj_both",
+    "numpy.correlate conjugates both arguments (convcorr's 1-D path calls it too)",
+    uses=(r"np\.correlate",),
+)
+def _numpy_correlate_conj_both():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(a, v, mode="valid"):
+            return original(np.conj(a), v, mode)
+
+        return wrong
+
+    replace("numpy.correlate", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -9,7 +9,11 @@ module per idea, arrows pointing one way:
 * :mod:`~convcorr.nn.layers`: the :class:`Layer` base class, ``Conv2D``,
   ``ReLU``, ``MaxPool2D``, ``Flatten``, ``Dense``, ``Sequential``, ``digits_cnn``;
 * :mod:`~convcorr.nn.optim`: ``SGD``;
-* :mod:`~convcorr.nn.gradcheck`: ``numerical_gradient``, ``relative_error``.
+* :mod:`~convcorr.nn.gradcheck`: ``numerical_gradient``, ``relative_error``;
+* :mod:`~convcorr.nn.arithmetic`: output sizes, 'same' padding and receptive
+  fields of layers (integers only);
+* :mod:`~convcorr.nn.transposed`: ``conv_transpose2d``, PyTorch's transposed
+  convolution.
 
 The convolution layer comes in two kinds, with the book's definitions:
 
@@ -30,6 +34,7 @@ kernel and calls the correlation code, so that the two kinds can be compared
 honestly.
 """
 
+from .arithmetic import conv_output_size, receptive_field, same_padding, transposed_output_size
 from .functional import (
     KINDS,
     ConvCache,
@@ -43,6 +48,7 @@ from .gradcheck import numerical_gradient, relative_error
 from .layers import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU, Sequential, digits_cnn
 from .losses import mse_loss, softmax_cross_entropy
 from .optim import SGD
+from .transposed import conv_transpose2d
 
 __all__ = [
     "KINDS",
@@ -60,9 +66,14 @@ __all__ = [
     "conv2d_backward_naive",
     "conv2d_forward",
     "conv2d_naive",
+    "conv_output_size",
+    "conv_transpose2d",
     "digits_cnn",
     "mse_loss",
     "numerical_gradient",
+    "receptive_field",
     "relative_error",
+    "same_padding",
     "softmax_cross_entropy",
+    "transposed_output_size",
 ]
