@@ -848,6 +848,120 @@ def _numpy_correlate_conj_both():
     replace("numpy.correlate", make)
 
 
+# --------------------------------------------------------------------------- chapter 8
+# convcorr.circular: the circular operations, the circulant and the aliasing fold that
+# chapter 8's theorems (convolution, correlation, dual; Hann windowing) are checked with.
+
+_CIRCULAR = ("convcorr.circular",)
+
+
+@mutant(
+    "circular_convolve_nowrap",
+    "convcorr.circular.circular_convolve keeps the first N samples of the linear "
+    "convolution (forgets the wrap-around)",
+    uses=(r"circular_convolve",),
+    needs=_CIRCULAR,
+)
+def _circular_convolve_nowrap():
+    np = _np()
+    from convcorr import convolve
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, method="auto"):
+            right = original(f, g, method)  # validation, shape and dtype
+            full = convolve(np.asarray(f), np.asarray(g), "full", method)
+            return full[tuple(slice(0, n) for n in right.shape)].astype(right.dtype)
+
+        return wrong
+
+    replace("convcorr.circular.circular_convolve", make)
+
+
+@mutant(
+    "circular_convolve_noflip",
+    "convcorr.circular.circular_convolve slides f without reversing it: sum f[m] g[(n + m) mod N]",
+    uses=(r"circular_convolve",),
+    needs=_CIRCULAR,
+)
+def _circular_convolve_noflip():
+    np = _np()
+    from convcorr import circular
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, method="auto"):
+            f = np.asarray(f)
+            conj = np.conj(f) if f.dtype.kind == "c" else f
+            return circular.circular_correlate(conj, g, method)  # conj(conj f) = f
+
+        return wrong
+
+    replace("convcorr.circular.circular_convolve", make)
+
+
+@mutant(
+    "circular_correlate_noconj",
+    "convcorr.circular.circular_correlate without the conjugate",
+    uses=(r"circular_correlate",),
+    needs=_CIRCULAR,
+)
+def _circular_correlate_noconj():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, method="auto"):
+            f = np.asarray(f)
+            return original(np.conj(f) if f.dtype.kind == "c" else f, g, method)
+
+        return wrong
+
+    replace("convcorr.circular.circular_correlate", make)
+
+
+@mutant(
+    "circulant_rows",
+    "convcorr.circular.circulant with f as its first row (the transpose): "
+    "C[n, m] = f[(m - n) mod N]",
+    uses=(r"circulant\(",),
+    needs=_CIRCULAR,
+)
+def _circulant_rows():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f):
+            return original(f).T.copy()
+
+        return wrong
+
+    replace("convcorr.circular.circulant", make)
+
+
+@mutant(
+    "alias_nofold",
+    "convcorr.circular.alias keeps the first period and drops the samples that should wrap around",
+    uses=(r"alias\(", r"circular_convolve", r"circular_correlate"),
+    needs=_CIRCULAR,
+)
+def _alias_nofold():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(y, shape):
+            right = original(y, shape)  # validation, shape and dtype
+            y = np.asarray(y)
+            out = np.zeros_like(right)
+            keep = tuple(slice(0, min(a, b)) for a, b in zip(y.shape, right.shape))
+            out[keep] = y[keep]
+            return out
+
+        return wrong
+
+    replace("convcorr.circular.alias", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
