@@ -962,6 +962,96 @@ def _alias_nofold():
     replace("convcorr.circular.alias", make)
 
 
+# --- chapters 1 and 2 -------------------------------------------------------------------
+
+
+@mutant(
+    "exact_corr_conj_second",
+    "convcorr.exact.correlate conjugates its second argument (NumPy's convention): "
+    "sum f[m] conj(g[m+k])",
+    uses=(r"exact",),
+)
+def _exact_corr_conj_second():
+    np = _np()
+    import sympy
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, mode="full"):
+            right = original(f, g, mode)  # conj of sum conj(f) g is sum f conj(g)
+            out = np.empty(right.shape, dtype=object)
+            for idx in np.ndindex(right.shape):
+                x = right[idx]
+                out[idx] = sympy.conjugate(x) if isinstance(x, sympy.Expr) else x
+            return out
+
+        return wrong
+
+    replace("convcorr.exact.correlate", make)
+
+
+def _wrap_symbolic_operand(name, transform):
+    """Replace the symbolic builder `name` by one that first transforms its first operand."""
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, t, var=None):
+            return original(transform(f), g, t, var)
+
+        return wrong
+
+    replace(f"convcorr.symbolic.builders.{name}", make)
+
+
+@mutant(
+    "symbolic_corr_reversed",
+    "convcorr.symbolic.correlation builds the integral of conj(f(tau)) g(t - tau) "
+    "(slides like a convolution)",
+    uses=(r"symbolic",),
+    needs=("convcorr.symbolic",),
+)
+def _symbolic_corr_reversed():
+    _wrap_symbolic_operand("correlation", lambda f: lambda x: f(-x))
+
+
+@mutant(
+    "symbolic_conv_causal",
+    "convcorr.symbolic.convolution integrates over tau >= 0 only (f cut to its causal part)",
+    uses=(r"symbolic",),
+    needs=("convcorr.symbolic",),
+)
+def _symbolic_conv_causal():
+    import sympy
+
+    _wrap_symbolic_operand("convolution", lambda f: lambda x: f(x) * sympy.Heaviside(x))
+
+
+@mutant(
+    "rules_first_shift_sign",
+    "convcorr.symbolic_rules.operand_rules claims T_a f ⋆ g = T_a (f ⋆ g) "
+    "(the shift of the first argument of ⋆ with the sign of *)",
+    uses=(r"operand_rules",),
+    needs=("convcorr.symbolic_rules",),
+)
+def _rules_first_shift_sign():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, h, t, *, a, c):
+            rules = list(original(f, g, h, t, a=a, c=c))
+            i = next(
+                i
+                for i, r in enumerate(rules)
+                if r.holds and r.statement.startswith(r"$T_a f \star g")
+            )
+            wrong_rhs = next(r.rhs for r in rules if not r.holds)  # T_a (f ⋆ g)
+            rules[i] = dataclasses.replace(rules[i], rhs=wrong_rhs)
+            return tuple(rules)
+
+        return wrong
+
+    replace("convcorr.symbolic_rules.operand_rules", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
