@@ -1,0 +1,87 @@
+"""The theme's header and footer icons as inline SVG; Font Awesome is not loaded at all.
+
+pydata-sphinx-theme ships Font Awesome twice: ``fontawesome.js`` (1.49 MB, which swaps each
+``<i class="fa-…">`` for an SVG at load) and the ``fa-*.woff2`` fonts (274 KB), for a dozen
+icons. After the build, each icon element of a page this build wrote becomes the same SVG
+that ``fontawesome.js`` would have drawn (the path comes from the theme's own copy of that
+file, so the icons look as before), and the script tag goes. With no ``fa-`` class left on
+the page, the browser downloads neither the script nor the fonts.
+"""
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+_SCRIPT_TAG = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+)
+_ICON = re.compile(r'<(i|span) class="([^"]*\bfa-[a-z0-9-]+[^"]*)"([^>]*)>\s*</\1>')
+# Font Awesome's packs in fontawesome.js: the icon data of a pack ends where the call that
+# registers it, ``("fab", …``, stands.
+_PACK_CALL = re.compile(r'\("(fab|far|fas)",')
+_ENTRY = r'[,{{]"?{name}"?:\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"\]'
+_PACKS = {"fab": "fab", "fa-brands": "fab", "far": "far", "fa-regular": "far"}
+_STYLE_CLASSES = {"fa", "fab", "fas", "far", "fa-brands", "fa-solid", "fa-regular"}
+
+
+@cache
+def _packs(script):
+    text = Path(script).read_text(encoding="utf-8")
+    packs, start = {}, 0
+    for match in _PACK_CALL.finditer(text):
+        packs.setdefault(match[1], text[start : match.start()])
+        start = match.end()
+    return packs
+
+
+def _svg(script, classes, attributes):
+    names = classes.split()
+    pack = next((_PACKS[c] for c in names if c in _PACKS), "fas")
+    icon = next(
+        c[3:] for c in names if c.startswith("fa-") and c not in _STYLE_CLASSES and c != "fa-lg"
+    )
+    found = re.search(_ENTRY.format(name=re.escape(icon)), _packs(script).get(pack, ""))
+    if found is None:
+        raise ExtensionError(f"no Font Awesome icon {icon!r} in pack {pack} of {script}")
+    width, height, path = found.groups()
+    kept = ["cc-icon", *(["cc-icon-lg"] if "fa-lg" in names else [])]
+    kept += [c for c in names if not c.startswith("fa")]
+    return (
+        f'<svg class="{html.escape(" ".join(kept))}"{attributes} viewBox="0 0 {width} {height}"'
+        ' aria-hidden="true" focusable="false">'
+        f'<path fill="currentColor" d="{path}"></path></svg>'
+    )
+
+
+def inline_icons(page, script):
+    """Rewrite one built page: icons as inline SVG, no fontawesome.js."""
+    text = page.read_text(encoding="utf-8")
+    new = _SCRIPT_TAG.sub("", text)
+    new = _ICON.sub(lambda m: _svg(script, m[2], m[3]), new)
+    if new != text:
+        page.write_text(new, encoding="utf-8")
+
+
+def _record(app, pagename, templatename, context, doctree):
+    if app.builder.format == "html":
+        app._cc_icon_pages = getattr(app, "_cc_icon_pages", set())
+        app._cc_icon_pages.add(Path(app.builder.get_outfilename(pagename)))
+
+
+def _rewrite(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    script = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
+    for page in sorted(getattr(app, "_cc_icon_pages", ())):
+        if page.is_file():
+            inline_icons(page, script)
+
+
+def setup(app):
+    app.connect("html-page-context", _record)
+    # before the math is typeset (_ext/book_math.py), which rewrites the same pages
+    app.connect("build-finished", _rewrite, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
