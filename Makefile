@@ -21,13 +21,20 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
 	serve lab bench clean
 
+# MathJax and jsdom for typesetting the math at build time (_ext/book_math.py), exactly as
+# package-lock.json pins them; npm ci rewrites node_modules/.package-lock.json, the stamp.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
 	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1)"
 
@@ -57,7 +64,7 @@ html-check: $(STAMP)
 	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests/test_html.py
 
 # The browser checks need the built book, not the test run's results.
-built-html-check: $(STAMP)
+built-html-check: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
 	$(MAKE) --no-print-directory html-check
 

@@ -1,5 +1,6 @@
 /* Inline formulas cannot wrap: on a narrow screen a long one ran past the column and was cut
- * off with no cue. Once MathJax has typeset the page (and on every resize), an inline formula
+ * off with no cue. Once the page is laid out (its math is typeset at build time, see
+ * _ext/book_math.py) and on every resize, an inline formula
  * wider than its paragraph gets the class cc-wide-inline, which book.css turns into a box of
  * its own that scrolls sideways with the book's scroll-shadow cue, like display math. */
 (function () {
@@ -15,9 +16,7 @@
     });
   }
   window.addEventListener("load", function () {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(mark);
-    }
+    mark();
     window.addEventListener("resize", mark);
   });
 })();

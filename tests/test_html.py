@@ -193,9 +193,6 @@ def _load(context, server, page_path):
         lambda r: log["http"].append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
     page.goto(f"{server}/{page_path}", wait_until="load")
-    if page.locator(".math, .mathjax_process, mjx-container").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     # A reader never sees a colour half-way through the theme's transitions; axe and the
     # screenshots must not either (a mid-transition search field failed colour contrast).
