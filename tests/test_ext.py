@@ -1,0 +1,82 @@
+"""The book's Sphinx extension (`_ext/`), on doctrees and pages built here: no Sphinx run."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+
+import book_icons  # noqa: E402
+import offline_book  # noqa: E402
+
+
+def _paragraph(*parts):
+    # strings become text, ("math", tex) becomes inline math
+    para = nodes.paragraph()
+    for part in parts:
+        para += nodes.math(text=part[1]) if isinstance(part, tuple) else nodes.Text(part)
+    doc = nodes.document(None, None)
+    doc += para
+    return doc, para
+
+
+def _glued(para):
+    return [g.astext() for g in para.findall(nodes.inline) if "cc-nowrap" in g["classes"]]
+
+
+def test_an_opening_bracket_stays_with_the_math_after_it():
+    doc, para = _paragraph("a short kernel (", ("math", "K = 128"), ") against N [", ("math", "x"))
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == ["(K = 128)", "[x"]
+    assert para.astext() == "a short kernel (K = 128) against N [x"
+
+
+def test_punctuation_after_the_math_stays_with_it():
+    doc, para = _paragraph("at position ", ("math", "t"), ", the product")
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == ["t,"]
+    assert para.astext() == "at position t, the product"
+
+
+def test_a_bracket_after_a_space_and_words_are_left_alone():
+    doc, para = _paragraph("sum ( ", ("math", "a"), " b")
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == []
+
+
+FONTAWESOME = (
+    'var a={"github":[496,512,[],"f09b","M1 2z"]};x("fab",a);'
+    'var b={sun:[512,512,[],"f185","M3 4z"]};x("far",b);'
+    'var c={sun:[512,512,[],"f185","M5 6z"],"bars":[448,512,[],"f0c9","M7 8z"]};x("fas",c);'
+)
+
+
+def test_icons_become_the_svg_of_their_pack(tmp_path):
+    script = tmp_path / "fontawesome.js"
+    script.write_text(FONTAWESOME)
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
+        '<i class="fab fa-github"></i>'
+        '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i>'
+        '<span class="fa-solid fa-bars"></span>'
+    )
+    book_icons.inline_icons(page, script)
+    out = page.read_text()
+    assert "fontawesome.js" not in out and "fa-" not in out
+    assert out.count("<svg") == 3
+    assert 'viewBox="0 0 496 512"' in out and 'd="M1 2z"' in out
+    # the solid sun, not the regular one; classes and attributes the theme's CSS uses stay
+    assert '<svg class="cc-icon cc-icon-lg theme-switch" data-mode="light"' in out
+    assert 'd="M5 6z"' in out and 'd="M3 4z"' not in out
+
+
+def test_an_unknown_icon_fails_the_build(tmp_path):
+    script = tmp_path / "fontawesome.js"
+    script.write_text(FONTAWESOME)
+    page = tmp_path / "page.html"
+    page.write_text('<i class="fa-solid fa-nonesuch"></i>')
+    with pytest.raises(Exception, match="nonesuch"):
+        book_icons.inline_icons(page, script)
