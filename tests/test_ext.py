@@ -8,8 +8,8 @@ from docutils import nodes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 
-import book_icons  # noqa: E402
-import offline_book  # noqa: E402
+import book_icons
+import offline_book
 
 
 def _paragraph(*parts):
