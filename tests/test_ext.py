@@ -80,3 +80,18 @@ def test_an_unknown_icon_fails_the_build(tmp_path):
     page.write_text('<i class="fa-solid fa-nonesuch"></i>')
     with pytest.raises(Exception, match="nonesuch"):
         book_icons.inline_icons(page, script)
+
+
+def test_only_rules_that_need_a_font_awesome_class_leave_the_stylesheet(tmp_path):
+    css = tmp_path / "theme.css"
+    css.write_text(
+        'a{color:red}/*! Font Awesome licence */.fa-github:before{content:"\\f09b"}'
+        ".fa,.fab{display:inline-block}.btn .fa-lg,.navbar{margin:0}"
+        "@keyframes fa-spin{0%{transform:none}to{transform:rotate(1turn)}}"
+        "@media (min-width:1px){.fa-a{color:red}}.svg-inline--fa{height:1em}.fast{x:y}"
+    )
+    book_icons.strip_fontawesome_css(css)
+    assert css.read_text() == (
+        "a{color:red}/*! Font Awesome licence */.btn .fa-lg,.navbar{margin:0}"
+        "@media (min-width:1px){.fa-a{color:red}}.fast{x:y}"
+    )
