@@ -1,5 +1,6 @@
 """The book's Sphinx extension (`_ext/`), on doctrees and pages built here: no Sphinx run."""
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -95,3 +96,31 @@ def test_only_rules_that_need_a_font_awesome_class_leave_the_stylesheet(tmp_path
         "a{color:red}/*! Font Awesome licence */.btn .fa-lg,.navbar{margin:0}"
         "@media (min-width:1px){.fa-a{color:red}}.fast{x:y}"
     )
+
+
+def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_name(tmp_path):
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    vendor = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    webfonts = tmp_path / "_static" / "vendor" / "fontawesome" / "webfonts"
+    webfonts.mkdir(parents=True)
+    shutil.copy(vendor / "static/vendor/fontawesome/webfonts/fa-solid-900.ttf", webfonts)
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir()
+    src = (
+        'url(../vendor/fontawesome/webfonts/fa-solid-900.woff2) format("woff2"),'
+        'url(../vendor/fontawesome/webfonts/fa-solid-900.ttf) format("truetype")'
+    )
+    (styles / "pydata-sphinx-theme.css").write_text(
+        "@font-face{font-family:x;src:" + src + '}:root{--pst-icon-pencil:"\uf303"}'
+    )
+    (tmp_path / "_static" / "exercise.css").write_text('p::after{content:"\\f0eb"}')
+    book_icons.subset_icon_fonts(tmp_path)
+    cut = webfonts / "fa-solid-900-book.woff"
+    assert cut.stat().st_size < 10_000
+    with TTFont(cut) as font:
+        assert set(font.getBestCmap()) == {0xF303, 0xF0EB}
+    css = (styles / "pydata-sphinx-theme.css").read_text()
+    assert 'url(../vendor/fontawesome/webfonts/fa-solid-900-book.woff) format("woff")' in css
+    assert "woff2" not in css
