@@ -10,6 +10,7 @@ from docutils import nodes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 
 import book_icons
+import book_weight
 import offline_book
 
 
@@ -124,3 +125,15 @@ def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_name(tmp_path):
     css = (styles / "pydata-sphinx-theme.css").read_text()
     assert 'url(../vendor/fontawesome/webfonts/fa-solid-900-book.woff) format("woff")' in css
     assert "woff2" not in css
+
+
+def test_pages_but_the_search_page_lose_the_search_scripts(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<script src="../_static/doctools.js?v=1"></script>\n'
+        '    <script src="../_static/searchtools.js"></script>\n'
+        '    <script src="../_static/language_data.js"></script>\n'
+        '    <script src="../searchindex.js"></script>\n</head>'
+    )
+    book_weight.drop_search_scripts(page)
+    assert page.read_text() == '<script src="../_static/doctools.js?v=1"></script>\n</head>'

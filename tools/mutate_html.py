@@ -192,7 +192,8 @@ def _goal_config():
     config["html"]["favicon"] = str(ROOT / "_static" / "favicon.svg")
     sphinx = config["sphinx"]
     sphinx["local_extensions"] = {
-        name: str(ROOT / "_ext") for name in ("offline_book", "book_icons", "book_math")
+        name: str(ROOT / "_ext")
+        for name in ("offline_book", "book_icons", "book_weight", "book_math")
     }
     for key in ("bibtex_reference_style", "bibtex_default_style"):
         sphinx["config"].pop(key, None)
