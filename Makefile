@@ -35,13 +35,20 @@ remake-venv:
 	@echo "PYTHON=$(PYTHON) is not the interpreter of $(VENV): making $(VENV) anew"
 	rm -rf $(VENV)
 
+# MathJax and jsdom for typesetting the math at build time (_ext/book_math.py), exactly as
+# package-lock.json pins them; npm ci rewrites node_modules/.package-lock.json, the stamp.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
 	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1:$(PORT))"
 
@@ -71,7 +78,7 @@ html-check: $(STAMP)
 	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests
 
 # The browser checks need the built book, not the test run's results.
-built-html-check: $(STAMP)
+built-html-check: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
 	$(MAKE) --no-print-directory html-check
 

@@ -9,8 +9,9 @@
 - Jupyter Book 1 does not pass ``html.use_fullscreen_button`` of ``_config.yml`` on to the
   theme, so the button showed although the config turns it off; the value is copied here.
 - A browser may break a line between inline math and the punctuation after it, leaving a
-  stray "." or "," at the start of a line; such pairs are glued (``span.cc-nowrap``, styled
-  ``white-space: nowrap`` by ``_static/book.css``).
+  stray "." or "," at the start of a line, or between an opening bracket and the math after
+  it, leaving "(" alone at the end of a line; such pairs are glued (``span.cc-nowrap``,
+  styled ``white-space: nowrap`` by ``_static/book.css``).
 """
 
 import re
@@ -20,6 +21,8 @@ import yaml
 from docutils import nodes
 
 _TRAILING_PUNCTUATION = re.compile(r"^[.,;:!?)\]]+")
+# An opening bracket right before the math ("a short kernel (K = 128)"), not after a space.
+_OPENING = re.compile(r"[(\[]+$")
 
 
 def _html_config(srcdir):
@@ -52,25 +55,37 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if keep(asset)]
 
 
+def _split_text(node, match, keep_end):
+    # the text node without the glued characters (removed when nothing else is left)
+    text = node.astext()
+    rest = text[match.end() :] if keep_end else text[: match.start()]
+    if rest:
+        node.parent.replace(node, nodes.Text(rest))
+    else:
+        node.parent.remove(node)
+
+
 def _glue_punctuation(app, doctree, docname):
     for math in list(doctree.findall(nodes.math)):
         parent = math.parent
         index = parent.index(math)
+        before = parent[index - 1] if index > 0 else None
         after = parent[index + 1] if index + 1 < len(parent) else None
-        if not isinstance(after, nodes.Text):
-            continue
-        match = _TRAILING_PUNCTUATION.match(after.astext())
-        if not match:
+        lead = _OPENING.search(before.astext()) if isinstance(before, nodes.Text) else None
+        trail = (
+            _TRAILING_PUNCTUATION.match(after.astext()) if isinstance(after, nodes.Text) else None
+        )
+        if not (lead or trail):
             continue
         glue = nodes.inline(classes=["cc-nowrap"])
         parent.replace(math, glue)
+        if lead:
+            glue += nodes.Text(lead.group())
+            _split_text(before, lead, keep_end=False)
         glue += math
-        glue += nodes.Text(match.group())
-        rest = after.astext()[match.end() :]
-        if rest:
-            parent.replace(after, nodes.Text(rest))
-        else:
-            parent.remove(after)
+        if trail:
+            glue += nodes.Text(trail.group())
+            _split_text(after, trail, keep_end=True)
 
 
 def setup(app):

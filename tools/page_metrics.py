@@ -5,6 +5,9 @@ then at 390 px, and prints one row per page:
 
 - ``code%``: height of the code inputs a reader sees (not collapsed by ``hide-input`` or
   inside a closed solution) over the height of the article, at 1366 px;
+
+The measures come from the browser checks' own scripts (``tests/html_checks/reader.js`` and
+``tables.js``), so this table and ``tests/test_html.py`` agree; the tests also assert them.
 - ``wide@390``: tables wider than the text column at 390 px (they would scroll sideways);
 - ``cut@1366``: output and code boxes whose text runs past their right edge at 1366 px;
 - ``eq`` / ``eqlinks``: numbered display equations, and links to equations;
@@ -37,38 +40,13 @@ ARGS = [
     "--proxy-server=http://127.0.0.1:9",
 ]
 
-METRICS_JS = """() => {
-  const article = document.querySelector('article.bd-article');
-  // Content of a closed <details> (hide-input, solutions) keeps a layout box in Chromium:
-  // checkVisibility() is what says a reader cannot see it.
-  const visible = (el) => {
-    const r = el.getBoundingClientRect();
-    return r.height > 0 && r.width > 0 && el.checkVisibility({visibilityProperty: true});
-  };
-  let code = 0;
-  for (const el of article.querySelectorAll('.cell_input')) {
-    if (visible(el)) code += el.getBoundingClientRect().height;
-  }
-  const cut = Array.from(article.querySelectorAll('.cell_output pre, .cell_input pre'))
-    .filter(p => visible(p) && p.scrollWidth > p.clientWidth + 1).length;
-  const text = article.innerText;
-  return {
-    height: article.getBoundingClientRect().height,
-    code: code,
-    cut: cut,
-    eq: article.querySelectorAll('span.eqno').length,
-    eqlinks: article.querySelectorAll('a[href*="#equation-"]').length,
-    markers: (text.match(/NBVAL_/g) || []).length,
-  };
-}"""
+# The same measures as the browser checks (tests/test_html.py), from the same scripts.
+CHECKS = ROOT / "tests" / "html_checks"
 
-WIDE_JS = """() => {
-  const article = document.querySelector('article.bd-article');
-  const column = article.getBoundingClientRect().width;
-  return Array.from(article.querySelectorAll('table'))
-    .filter(t => t.getBoundingClientRect().height > 0
-                 && t.getBoundingClientRect().width > column + 1).length;
-}"""
+
+def _js(name):
+    return (CHECKS / f"{name}.js").read_text(encoding="utf-8")
+
 
 BYTES_JS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -86,14 +64,14 @@ def measure(context, base, path):
     page = context.new_page()
     page.goto(f"{base}/{path}", wait_until="load")
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
-    page.wait_for_timeout(500)  # MathJax (if any) and late fonts
-    if page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
-        page.evaluate("() => MathJax.startup.promise")
-    row = page.evaluate(METRICS_JS)
+    page.wait_for_timeout(300)  # late fonts
+    row = page.evaluate(_js("reader"))
+    row["cut"] = len(row["cut"])
+    row["markers"] = len(row["markers"])
     row["bytes"] = page.evaluate(BYTES_JS)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)
-    row["wide"] = page.evaluate(WIDE_JS)
+    row["wide"] = len(page.evaluate(_js("tables"))["wide"])
     page.close()
     return row
 

@@ -1,0 +1,7 @@
+(() => {
+  for (const {m, container, inside, beside} of window.__ccHollowed || []) {
+    m.replaceChildren(...inside);
+    container.replaceChildren(...beside);
+  }
+  window.__ccHollowed = [];
+})

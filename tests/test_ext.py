@@ -1,0 +1,139 @@
+"""The book's Sphinx extension (`_ext/`), on doctrees and pages built here: no Sphinx run."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+
+import book_icons
+import book_weight
+import offline_book
+
+
+def _paragraph(*parts):
+    # strings become text, ("math", tex) becomes inline math
+    para = nodes.paragraph()
+    for part in parts:
+        para += nodes.math(text=part[1]) if isinstance(part, tuple) else nodes.Text(part)
+    doc = nodes.document(None, None)
+    doc += para
+    return doc, para
+
+
+def _glued(para):
+    return [g.astext() for g in para.findall(nodes.inline) if "cc-nowrap" in g["classes"]]
+
+
+def test_an_opening_bracket_stays_with_the_math_after_it():
+    doc, para = _paragraph("a short kernel (", ("math", "K = 128"), ") against N [", ("math", "x"))
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == ["(K = 128)", "[x"]
+    assert para.astext() == "a short kernel (K = 128) against N [x"
+
+
+def test_punctuation_after_the_math_stays_with_it():
+    doc, para = _paragraph("at position ", ("math", "t"), ", the product")
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == ["t,"]
+    assert para.astext() == "at position t, the product"
+
+
+def test_a_bracket_after_a_space_and_words_are_left_alone():
+    doc, para = _paragraph("sum ( ", ("math", "a"), " b")
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == []
+
+
+FONTAWESOME = (
+    'var a={"github":[496,512,[],"f09b","M1 2z"]};x("fab",a);'
+    'var b={sun:[512,512,[],"f185","M3 4z"]};x("far",b);'
+    'var c={sun:[512,512,[],"f185","M5 6z"],"bars":[448,512,[],"f0c9","M7 8z"]};x("fas",c);'
+)
+
+
+def test_icons_become_the_svg_of_their_pack(tmp_path):
+    script = tmp_path / "fontawesome.js"
+    script.write_text(FONTAWESOME)
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
+        '<i class="fab fa-github"></i>'
+        '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i>'
+        '<span class="fa-solid fa-bars"></span>'
+    )
+    book_icons.inline_icons(page, script)
+    out = page.read_text()
+    assert "fontawesome.js" not in out and "fa-" not in out
+    assert out.count("<svg") == 3
+    assert 'viewBox="0 0 496 512"' in out and 'd="M1 2z"' in out
+    # the solid sun, not the regular one; classes and attributes the theme's CSS uses stay
+    assert '<svg class="cc-icon cc-icon-lg theme-switch" data-mode="light"' in out
+    assert 'd="M5 6z"' in out and 'd="M3 4z"' not in out
+
+
+def test_an_unknown_icon_fails_the_build(tmp_path):
+    script = tmp_path / "fontawesome.js"
+    script.write_text(FONTAWESOME)
+    page = tmp_path / "page.html"
+    page.write_text('<i class="fa-solid fa-nonesuch"></i>')
+    with pytest.raises(Exception, match="nonesuch"):
+        book_icons.inline_icons(page, script)
+
+
+def test_only_rules_that_need_a_font_awesome_class_leave_the_stylesheet(tmp_path):
+    css = tmp_path / "theme.css"
+    css.write_text(
+        'a{color:red}/*! Font Awesome licence */.fa-github:before{content:"\\f09b"}'
+        ".fa,.fab{display:inline-block}.btn .fa-lg,.navbar{margin:0}"
+        "@keyframes fa-spin{0%{transform:none}to{transform:rotate(1turn)}}"
+        "@media (min-width:1px){.fa-a{color:red}}.svg-inline--fa{height:1em}.fast{x:y}"
+    )
+    book_icons.strip_fontawesome_css(css)
+    assert css.read_text() == (
+        "a{color:red}/*! Font Awesome licence */.btn .fa-lg,.navbar{margin:0}"
+        "@media (min-width:1px){.fa-a{color:red}}.fast{x:y}"
+    )
+
+
+def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_name(tmp_path):
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    vendor = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    webfonts = tmp_path / "_static" / "vendor" / "fontawesome" / "webfonts"
+    webfonts.mkdir(parents=True)
+    shutil.copy(vendor / "static/vendor/fontawesome/webfonts/fa-solid-900.ttf", webfonts)
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir()
+    src = (
+        'url(../vendor/fontawesome/webfonts/fa-solid-900.woff2) format("woff2"),'
+        'url(../vendor/fontawesome/webfonts/fa-solid-900.ttf) format("truetype")'
+    )
+    (styles / "pydata-sphinx-theme.css").write_text(
+        "@font-face{font-family:x;src:" + src + '}:root{--pst-icon-pencil:"\uf303"}'
+    )
+    (tmp_path / "_static" / "exercise.css").write_text('p::after{content:"\\f0eb"}')
+    book_icons.subset_icon_fonts(tmp_path)
+    cut = webfonts / "fa-solid-900-book.woff"
+    assert cut.stat().st_size < 10_000
+    with TTFont(cut) as font:
+        assert set(font.getBestCmap()) == {0xF303, 0xF0EB}
+    css = (styles / "pydata-sphinx-theme.css").read_text()
+    assert 'url(../vendor/fontawesome/webfonts/fa-solid-900-book.woff) format("woff")' in css
+    assert "woff2" not in css
+
+
+def test_pages_but_the_search_page_lose_the_search_scripts(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<script src="../_static/doctools.js?v=1"></script>\n'
+        '    <script src="../_static/searchtools.js"></script>\n'
+        '    <script src="../_static/language_data.js"></script>\n'
+        '    <script src="../searchindex.js"></script>\n</head>'
+    )
+    book_weight.drop_search_scripts(page)
+    assert page.read_text() == '<script src="../_static/doctools.js?v=1"></script>\n</head>'
