@@ -31,6 +31,8 @@ _ICON = re.compile(r'<(i|span) class="([^"]*\bfa-[a-z0-9-]+[^"]*)"([^>]*)>\s*</\
 # registers it, ``("fab", …``, stands.
 _PACK_CALL = re.compile(r'\("(fab|far|fas)",')
 _ENTRY = r'[,{{]"?{name}"?:\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"\]'
+# The same, for an entry that lists the name among its aliases: [w, h, [codes, "alias"], …].
+_ALIAS_ENTRY = r'[,{{]"?[a-z0-9-]+"?:\[(\d+),(\d+),\[[^\]]*"{name}"[^\]]*\],"[^"]*","([^"]+)"\]'
 _PACKS = {"fab": "fab", "fa-brands": "fab", "far": "far", "fa-regular": "far"}
 _STYLE_CLASSES = {"fa", "fab", "fas", "far", "fa-brands", "fa-solid", "fa-regular"}
 
@@ -51,7 +53,11 @@ def _svg(script, classes, attributes):
     icon = next(
         c[3:] for c in names if c.startswith("fa-") and c not in _STYLE_CLASSES and c != "fa-lg"
     )
-    found = re.search(_ENTRY.format(name=re.escape(icon)), _packs(script).get(pack, ""))
+    data = _packs(script).get(pack, "")
+    found = re.search(_ENTRY.format(name=re.escape(icon)), data)
+    if found is None:
+        # an old name Font Awesome keeps as an alias of another icon ("pencil-alt" of "pencil")
+        found = re.search(_ALIAS_ENTRY.format(name=re.escape(icon)), data)
     if found is None:
         raise ExtensionError(f"no Font Awesome icon {icon!r} in pack {pack} of {script}")
     width, height, path = found.groups()

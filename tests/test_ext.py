@@ -51,7 +51,8 @@ def test_a_bracket_after_a_space_and_words_are_left_alone():
 FONTAWESOME = (
     'var a={"github":[496,512,[],"f09b","M1 2z"]};x("fab",a);'
     'var b={sun:[512,512,[],"f185","M3 4z"]};x("far",b);'
-    'var c={sun:[512,512,[],"f185","M5 6z"],"bars":[448,512,[],"f0c9","M7 8z"]};x("fas",c);'
+    'var c={sun:[512,512,[],"f185","M5 6z"],"bars":[448,512,[],"f0c9","M7 8z"],'
+    'pencil:[512,512,[9999,61504,"pencil-alt"],"f303","M9 9z"]};x("fas",c);'
 )
 
 
@@ -73,6 +74,16 @@ def test_icons_become_the_svg_of_their_pack(tmp_path):
     # the solid sun, not the regular one; classes and attributes the theme's CSS uses stay
     assert '<svg class="cc-icon cc-icon-lg theme-switch" data-mode="light"' in out
     assert 'd="M5 6z"' in out and 'd="M3 4z"' not in out
+
+
+def test_an_old_icon_name_finds_the_icon_it_is_an_alias_of(tmp_path):
+    # the theme's "edit this page" button still asks for "pencil-alt", Font Awesome 6's alias
+    script = tmp_path / "fontawesome.js"
+    script.write_text(FONTAWESOME)
+    page = tmp_path / "page.html"
+    page.write_text('<i class="fas fa-pencil-alt"></i>')
+    book_icons.inline_icons(page, script)
+    assert 'd="M9 9z"' in page.read_text()
 
 
 def test_an_unknown_icon_fails_the_build(tmp_path):
