@@ -56,13 +56,17 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 
 
 def _split_text(node, match, keep_end):
-    # the text node without the glued characters (removed when nothing else is left)
+    # the text node without the glued characters (removed when nothing else is left). By
+    # position, not by value: Text nodes are strings, and replace()/remove() would edit the
+    # first *equal* node, e.g. an earlier ", " of the same paragraph.
     text = node.astext()
     rest = text[match.end() :] if keep_end else text[: match.start()]
+    parent = node.parent
+    index = next(i for i, child in enumerate(parent.children) if child is node)
     if rest:
-        node.parent.replace(node, nodes.Text(rest))
+        parent[index] = nodes.Text(rest)
     else:
-        node.parent.remove(node)
+        del parent[index]
 
 
 def _glue_punctuation(app, doctree, docname):

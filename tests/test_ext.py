@@ -42,6 +42,14 @@ def test_punctuation_after_the_math_stays_with_it():
     assert para.astext() == "at position t, the product"
 
 
+def test_the_glued_text_node_is_edited_not_an_equal_one_before_it():
+    # chapter 11 once showed "X, W,, G": the first of two equal ", " nodes was edited
+    doc, para = _paragraph(", ", ("math", "a"), ", ")
+    offline_book._glue_punctuation(None, doc, "page")
+    assert _glued(para) == ["a,"]
+    assert para.astext() == ", a, "
+
+
 def test_a_bracket_after_a_space_and_words_are_left_alone():
     doc, para = _paragraph("sum ( ", ("math", "a"), " b")
     offline_book._glue_punctuation(None, doc, "page")
