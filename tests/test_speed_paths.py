@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.fft
 from conftest import DTYPES, MODES, random_array, valid_possible
 
 import convcorr
@@ -179,17 +180,19 @@ def test_kept_products_counts_the_terms_of_the_kept_outputs(rng):
 
 
 @pytest.mark.parametrize(
-    ("f_len", "g_len", "mode", "length"),
+    ("f_len", "g_len", "mode", "clean"),
     [
-        (100, 1000, "full", 1099),
-        (100, 1000, "same", 1099 - 49),
-        (100, 1000, "valid", 1000),
+        (100, 1000, "full", 1099),  # every one of the 1099 full outputs is kept
+        (100, 1000, "same", 1050),  # kept from index 49: 1099 - 49 samples suffice
+        (100, 1000, "valid", 1000),  # kept from index 99
         (1000, 100, "valid", 1000),
+        (7, 2, "same", 5),  # kept from index 3 of 8
     ],
 )
-def test_circular_shape_follows_the_mode(f_len, g_len, mode, length):
+def test_circular_shape_follows_the_mode(f_len, g_len, mode, clean):
+    # the shortest wrap-free length, rounded up to SciPy's next fast length
     (got,) = methods.circular_shape((f_len,), (g_len,), mode, real=True)
-    assert length <= got <= 1.25 * length
+    assert got == scipy.fft.next_fast_len(clean, real=True)
 
 
 def test_cost_model_prices_only_the_kept_outputs():
