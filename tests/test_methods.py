@@ -1,7 +1,10 @@
 """Tests of the three algorithms of convcorr.methods on validated arrays."""
 
+import math
+
 import numpy as np
 import pytest
+import scipy.fft
 import scipy.signal
 from conftest import DTYPES, random_array
 
@@ -72,8 +75,33 @@ def test_overlap_add_tiles_the_long_axes(kernel, signal, tiled, rng):
         assert np.abs(out - ref).max() < 1e-10 * np.abs(ref).max()
 
 
-def test_oa_block_length():
+def cheapest_block(n, k):
+    """The block length the docstring of ``oa_block_length`` promises, by brute force.
+
+    Candidates ``2**p * {1, 3, 5}`` up to ``2**20``, at least ``max(2 (k - 1), 256)``
+    and shorter than one whole FFT; the cost ``ceil(n / (Lb - k + 1)) Lb (log2 Lb + 4)``
+    is minimised, the shortest length winning ties; ``None`` when no candidate
+    beats the whole FFT's ``L (log2 L + 4)``.
+    """
+    whole = scipy.fft.next_fast_len(n + k - 1, real=True)
+    candidates = [c for c in {2**p * m for p in range(4, 21) for m in (1, 3, 5)} if c <= 2**20]
+    costs = [
+        (-(-n // (lb - k + 1)) * lb * (math.log2(lb) + 4), lb)
+        for lb in candidates
+        if max(2 * (k - 1), 256) <= lb < whole
+    ]
+    best = min(costs, default=None)
+    if best is None or best[0] >= whole * (math.log2(whole) + 4):
+        return None
+    return best[1]
+
+
+def test_oa_block_length_is_the_cheapest_admissible_length():
+    # pinned: the first admissible length (256) would be wrong for each
+    assert methods.oa_block_length(1_000_000, 100) == 1024
+    assert methods.oa_block_length(2**18, 128) == 1280
+    assert methods.oa_block_length(100_000, 1000) == 12288
     assert methods.oa_block_length(64, 64) is None
-    lb = methods.oa_block_length(1_000_000, 100)
-    assert lb is not None
-    assert 2 * (100 - 1) <= lb < 1_000_000
+    for n in (300, 1000, 4096, 5000, 65536, 10**6):
+        for k in (1, 2, 3, 40, 129, 300, 1000, 4000):
+            assert methods.oa_block_length(n, k) == cheapest_block(n, k), (n, k)
