@@ -352,20 +352,38 @@ def test_nd_integers_are_exact(mode, rng):
         assert np.array_equal(convcorr.convolve(a, b, mode, method), ref.astype(float))
 
 
-@pytest.mark.parametrize("size", ["near overflow", "near underflow"])
+def extreme_operands(size, dtype, rng):
+    """A kernel and a signal whose direct sum is finite and accurate, but not a plain FFT's.
+
+    ``'near overflow'``: a difference kernel over a signal near the largest
+    float, where the FFT's sums of products overflow. ``'subnormal kernel'``:
+    small integers times a subnormal power of two (exact), over a signal near
+    the top of the range: the products are ordinary numbers, but the FFT's
+    twiddle products of the kernel round to the subnormal grid (a few bits).
+    """
+    info = np.finfo(dtype)
+    if size == "near overflow":
+        f = np.array([1.0, -1.0])
+        g = rng.standard_normal(5000) * (info.max / 64)
+    else:
+        f = np.array([3.0, -1.0, 2.0, 5.0, -7.0]) * (info.smallest_subnormal * 16)
+        g = rng.standard_normal(5000) * 2.0 ** (info.maxexp - 8)
+    if np.dtype(dtype).kind == "c":
+        f, g = f + 1j * f[::-1], g + 1j * g[::-1]
+    return f.astype(dtype), g.astype(dtype)
+
+
+@pytest.mark.parametrize("size", ["near overflow", "subnormal kernel"])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_extreme_magnitudes_stay_finite_under_every_method(size, dtype, rng):
-    # a short difference kernel over a huge signal: the direct sum stays finite
-    info = np.finfo(dtype)
-    scale = info.max / 64 if size == "near overflow" else info.tiny * 2**20
-    g = (rng.standard_normal(5000) * scale).astype(dtype)
-    f = np.array([1.0, -1.0], dtype=dtype)
+    f, g = extreme_operands(size, dtype, rng)
     ref = convcorr.convolve(f, g, method="direct")
     assert np.isfinite(ref).all()
+    tol = 1e-12 if np.finfo(dtype).eps < 1e-10 else 1e-5
     for method in METHODS:
         out = convcorr.convolve(f, g, method=method)
         assert np.isfinite(out).all(), method
-        assert np.abs(out - ref).max() <= 1e-3 * np.abs(ref).max()
+        assert np.abs(out - ref).max() <= tol * np.abs(ref).max(), method
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(0, np.inf)])
