@@ -6,12 +6,21 @@ parametrize with them, and use the fixtures by name.
 
 import numpy as np
 import pytest
+import scipy.signal
 
-__all__ = ["DTYPES", "METHODS", "MODES", "random_array", "valid_possible"]
+from convcorr.methods import METHODS
+from convcorr.plan import MODES
 
-MODES = ("full", "same", "valid")
-#: Every value of ``method`` that convolve and correlate accept.
-METHODS = ("auto", "direct", "fft", "oa")
+__all__ = [
+    "DTYPES",
+    "METHODS",
+    "MODES",
+    "integer_reference",
+    "random_array",
+    "small_ints",
+    "valid_possible",
+]
+
 #: The floating dtypes every algorithm computes in.
 DTYPES = ("float32", "float64", "complex64", "complex128")
 
@@ -22,6 +31,32 @@ def random_array(rng, shape, dtype="float64"):
     if np.dtype(dtype).kind == "c":
         x = x + 1j * rng.standard_normal(shape)
     return x.astype(dtype)
+
+
+def small_ints(rng, shape, dtype):
+    """Integers in ``[-8, 8]`` (both parts if complex) held in ``dtype``: sums stay exact."""
+    x = rng.integers(-8, 9, size=shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.integers(-8, 9, size=shape)
+    return x.astype(dtype)
+
+
+def integer_reference(op, f, g, mode):
+    """Exact ``f * g`` (``op='convolve'``) or ``f ⋆ g`` of integer-valued operands.
+
+    SciPy's direct sums in int64 (no rounding for small integers), on the real
+    and imaginary parts, with the kernel second as SciPy wants it; complex128.
+    """
+    fr, fi = np.real(f).astype(np.int64), np.imag(f).astype(np.int64)
+    gr, gi = np.real(g).astype(np.int64), np.imag(g).astype(np.int64)
+    sums = scipy.signal.correlate if op == "correlate" else scipy.signal.convolve
+
+    def part(a, b):
+        return sums(b, a, mode, method="direct").astype(float)
+
+    # conj(f) = fr - i fi in a correlation, f = fr + i fi in a convolution
+    s = -1 if op == "correlate" else 1
+    return (part(fr, gr) - s * part(fi, gi)) + 1j * (part(fr, gi) + s * part(fi, gr))
 
 
 def valid_possible(f_shape, g_shape):

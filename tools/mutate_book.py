@@ -11,9 +11,10 @@ How the mutant reaches the chapter: for every run the harness writes a temporary
 calls :func:`install`. IPython runs startup files before the first cell, so the
 replacement is in place before the chapter's ``import convcorr`` or ``from convcorr
 import correlate``: :func:`install` imports the package and its submodules and swaps
-the original object everywhere it is held (every module attribute in ``sys.modules``
-and every dict stored in a module's globals, such as a dispatch table). The kernel
-is the one ``jupyter nbconvert --execute`` starts, with ``PYTHONHASHSEED=0``.
+the original object everywhere it is held (every module attribute in ``sys.modules``,
+and the one registry of algorithms, ``convcorr.methods.ALGORITHMS``, through which
+every method is dispatched). The kernel is the one ``jupyter nbconvert --execute``
+starts, with ``PYTHONHASHSEED=0``.
 
 Usage (from the repository root, one kernel at a time)::
 
@@ -59,6 +60,7 @@ TOOLS = Path(__file__).resolve().parent
 JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
 SUBMODULES = (
     "convcorr.discrete",
+    "convcorr.plan",
     "convcorr.methods",
     "convcorr.guards",
     "convcorr.costmodel",
@@ -102,29 +104,28 @@ def mutant(name, description, uses=(), needs=()):
 def replace(dotted, make):
     """Replace the object at ``dotted`` by ``make(original)`` wherever it is held.
 
-    Every module in ``sys.modules`` whose attribute *is* the original, and every
-    dict in a module's globals holding it as a value, gets the replacement, so
-    ``from convcorr import correlate`` (done before or after) and internal
-    dispatch tables see the mutant.
+    Every module in ``sys.modules`` whose attribute *is* the original gets the
+    replacement, so ``from convcorr import correlate`` (done before or after) sees
+    the mutant; so does the one registry of algorithms, ``convcorr.methods.ALGORITHMS``,
+    which every ``method=`` goes through.
     """
     module_name, attr = dotted.rsplit(".", 1)
     original = getattr(importlib.import_module(module_name), attr)
     new = make(original)
     count = 0
-    for module_name, module in list(sys.modules.items()):
+    for module in list(sys.modules.values()):
         names = getattr(module, "__dict__", None)
         if not isinstance(names, dict):
             continue
-        ours = module_name.split(".")[0] == "convcorr"
         for key, value in list(names.items()):
             if value is original:
                 names[key] = new
                 count += 1
-            elif ours and isinstance(value, dict) and not key.startswith("__"):
-                for k, v in list(value.items()):  # dispatch tables such as discrete._RUN
-                    if v is original:
-                        value[k] = new
-                        count += 1
+    registry = importlib.import_module("convcorr.methods").ALGORITHMS
+    for key, value in list(registry.items()):
+        if value is original:
+            registry[key] = new
+            count += 1
     if count == 0:
         raise RuntimeError(f"mutant found no reference to {dotted}")
     return new

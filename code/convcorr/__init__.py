@@ -29,8 +29,10 @@ _SUBMODULES = {
     "costmodel",
     "discrete",
     "exact",
+    "guards",
     "methods",
     "nn",
+    "plan",
     "similarity",
     "symbolic",
 }

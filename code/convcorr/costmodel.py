@@ -32,8 +32,17 @@ import numpy as np
 
 from . import methods
 from ._checks import check_choice, check_length, check_mode
-from ._shapes import full_shape, mode_slices
-from .methods import circular_shape, direct_plan, flat_lengths, kept_outputs, kept_products, oa_plan
+from .plan import (
+    circular_shape,
+    direct_plan,
+    flat_lengths,
+    full_shape,
+    kept_outputs,
+    kept_products,
+    large_small,
+    mode_slices,
+    oa_plan,
+)
 
 __all__ = [
     "CALIBRATION_CASES",
@@ -44,6 +53,7 @@ __all__ = [
     "best_time",
     "calibrate",
     "check_constants",
+    "choose",
     "choose_method",
     "current_constants",
     "features",
@@ -62,20 +72,20 @@ __all__ = [
 #:
 #: Every term counts only what the mode needs (``'same'`` and ``'valid'``
 #: cost less than ``'full'``); ``Y`` is the number of kept outputs and ``P``
-#: the multiply-adds of the direct sum over them (:func:`~convcorr.methods.kept_products`):
+#: the multiply-adds of the direct sum over them (:func:`~convcorr.plan.kept_products`):
 #:
 #: * ``direct_1d``: 1-D direct sum by ``numpy.convolve``/``numpy.correlate``;
 #:   ``t = c0 + c1 Y [short] + c2 Y [not short] + c3 P``, where "short" means
 #:   a real kernel of at most 11 samples, which NumPy sums with an unrolled
 #:   loop instead of one BLAS dot call per output sample.
 #: * ``direct_nd``: N-D direct sum in ``s`` Python-level steps
-#:   (:func:`~convcorr.methods.direct_plan`: one per element of the smaller
+#:   (:func:`~convcorr.plan.direct_plan`: one per element of the smaller
 #:   operand, or one for all when there are fewer outputs than elements);
 #:   ``t = c0 + c1 s + c2 P``. A small N-D problem that the direct sum runs
 #:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on that
-#:   ``'valid'`` sum's lengths (:func:`~convcorr.methods.flat_lengths`).
+#:   ``'valid'`` sum's lengths (:func:`~convcorr.plan.flat_lengths`).
 #: * ``fft``: transforms of ``L`` samples in all, the circular length the
-#:   mode needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
+#:   mode needs (:func:`~convcorr.plan.circular_shape`: ``M + N - 1`` for
 #:   ``'full'``, ``max(M, N)`` for ``'valid'``), over ``d`` axes;
 #:   ``t = c0 d + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``: the fixed
 #:   cost is paid per transformed axis, the last term for transforms that
@@ -171,16 +181,10 @@ def features(term, f_shape, g_shape, real, mode="full"):
         size = math.prod(circular_shape(f_shape, g_shape, mode, real))
         return (axes, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
     shape = full_shape(f_shape, g_shape)
-    plan = oa_plan(*_large_small(f_shape, g_shape))
-    blocks = math.prod(b for _, _, b in plan)
-    lb = math.prod(lb for lb, _, _ in plan)
+    blocking = oa_plan(*large_small(f_shape, g_shape))
+    blocks = math.prod(b for _, _, b in blocking)
+    lb = math.prod(lb for lb, _, _ in blocking)
     return (axes, blocks * lb * math.log2(max(lb, 2)), float(blocks * lb + math.prod(shape)))
-
-
-def _large_small(f_shape, g_shape):
-    if math.prod(f_shape) <= math.prod(g_shape):
-        return g_shape, f_shape
-    return f_shape, g_shape
 
 
 def _out_of_cache(size):
@@ -217,17 +221,19 @@ def _predict(f_shape, g_shape, name, mode, constants):
     else:
         direct = price("direct_nd")
     times = {"direct": direct, "fft": price("fft")}
-    if any(b > 1 for _, _, b in oa_plan(*_large_small(f_shape, g_shape))):
+    if any(b > 1 for _, _, b in oa_plan(*large_small(f_shape, g_shape))):
         times["oa"] = price("oa")
     return times
 
 
 @functools.lru_cache(maxsize=4096)
-def _choose(f_shape, g_shape, char, mode="full"):
-    """Cached choice under the installed constants, for ``convolve(method='auto')``.
+def choose(f_shape, g_shape, char, mode="full"):
+    """The method ``'auto'`` runs for validated shapes, under the installed constants.
 
-    Keyed by ``dtype.char``: NumPy computes ``dtype.name`` in Python, slowly
-    enough to matter when the convolution itself takes a microsecond.
+    What :func:`choose_method` answers, without its checks and cached: the
+    call sits on the path of every ``convolve(..., method='auto')``. Keyed by
+    ``dtype.char``: NumPy computes ``dtype.name`` in Python, slowly enough to
+    matter when the convolution itself takes a microsecond.
     """
     times = _predict(f_shape, g_shape, np.dtype(char).name, mode, _active)
     return min(times, key=times.get)
@@ -253,8 +259,7 @@ def _check_shapes(f_shape, g_shape, dtype, mode="full"):
         ) from None
     check_choice(dtype.name, "dtype", _FLOAT_DTYPES)
     check_mode(mode)
-    if mode == "valid":
-        mode_slices(shapes[0], shapes[1], mode)  # one operand must cover the other
+    mode_slices(shapes[0], shapes[1], mode)  # raises for an impossible 'valid'
     return shapes[0], shapes[1], dtype
 
 
@@ -300,7 +305,7 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
     Returns the method with the smallest time predicted by
     :func:`predict_times`: ``'direct'`` (the definition, over the kept
     outputs), ``'fft'`` (one FFT as long as the mode needs, see
-    :func:`convcorr.methods.circular_shape`) or ``'oa'`` (overlap-add, for a
+    :func:`convcorr.plan.circular_shape`) or ``'oa'`` (overlap-add, for a
     long signal and a short kernel). ``correlate`` chooses alike.
 
     Parameters
@@ -336,7 +341,7 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
     """
     f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype, mode)
     if constants is None:
-        return _choose(f_shape, g_shape, dtype.char, mode)
+        return choose(f_shape, g_shape, dtype.char, mode)
     times = _predict(f_shape, g_shape, dtype.name, mode, check_constants(constants))
     return min(times, key=times.get)
 
@@ -397,7 +402,7 @@ def install_constants(constants):
     """
     global _active
     previous, _active = _active, _resolve(constants)
-    _choose.cache_clear()
+    choose.cache_clear()
     return previous
 
 
@@ -560,15 +565,14 @@ def _random(shape, dtype, rng):
 def _direct_loop(f, g, dtype, mode):
     # the N-D strategies direct_nd prices (the flat one is priced as 1-D)
     strategy = direct_plan(f.shape, g.shape, mode, dtype.kind == "f", flat=False)[0]
-    return methods.direct(f, g, dtype, mode, strategy=strategy)
+    return methods.ALGORITHMS["direct"](f, g, dtype, mode, strategy=strategy)
 
 
-_RUNNERS = {
-    "direct_1d": methods.direct,
-    "direct_nd": _direct_loop,
-    "fft": methods.fft,
-    "oa": methods.oa,
-}
+def _runner(term):
+    """The algorithm one term of the model prices (``direct_1d`` the 1-D direct sum)."""
+    if term == "direct_nd":
+        return _direct_loop
+    return methods.ALGORITHMS["direct" if term == "direct_1d" else term]
 
 
 class Calibration(NamedTuple):
@@ -623,7 +627,7 @@ def calibrate(dtypes=_FLOAT_DTYPES, repeats=15, cases=None, seed=0):
                 gs = (gs,) if isinstance(gs, int) else tuple(gs)
                 mode = rest[0] if rest else "full"
                 f, g = _random(fs, dtype, rng), _random(gs, dtype, rng)
-                run = functools.partial(_RUNNERS[term], f, g, dtype, mode)
+                run = functools.partial(_runner(term), f, g, dtype, mode)
                 jobs.append((term, fs, gs, mode, run))
         # one round-robin over every case, so that a burst of load from
         # another process cannot favour one method over another

@@ -23,7 +23,7 @@ import numpy as np
 import sympy
 
 from ._checks import check_not_masked, check_not_scalar_or_empty, check_operands
-from ._shapes import full_shape
+from .plan import full_shape
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 
