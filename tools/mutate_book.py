@@ -64,6 +64,7 @@ SUBMODULES = (
     "convcorr.methods",
     "convcorr.guards",
     "convcorr.costmodel",
+    "convcorr.calibration",
     "convcorr.exact",
     "convcorr.similarity",
     "convcorr.nn",

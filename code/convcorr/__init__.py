@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "book",
+    "calibration",
     "costmodel",
     "discrete",
     "exact",
