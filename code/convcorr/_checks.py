@@ -119,6 +119,11 @@ def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     return arr
 
 
+def as_finite_signal(x: Any, name: str) -> np.ndarray:
+    """:func:`as_signal`, then :func:`check_finite`: a numeric signal with no NaN or infinity."""
+    return check_finite(as_signal(x, name), name)
+
+
 def check_not_scalar_or_empty(arr: np.ndarray, name: str) -> np.ndarray:
     """Return ``arr`` unless it is 0-d or has a zero-length axis (``ValueError``)."""
     if arr.ndim == 0:
