@@ -4,6 +4,8 @@ Hand-computed small cases first, then SciPy as the reference for every mode
 and method, then every bad input of the fixed API.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.signal
@@ -260,10 +262,15 @@ def test_correlation_lags_bad_mode():
         convcorr.correlation_lags(3, 3, "middle")
 
 
-def test_lazy_submodule_and_unknown_attribute():
+def test_lazy_submodules_are_listed_and_unknown_attributes_refused():
     assert convcorr.discrete.convolve is convcorr.convolve
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = convcorr.nope
+    submodules = {p.stem for p in Path(convcorr.__file__).parent.iterdir() if p.stem[0] != "_"}
+    assert submodules <= set(dir(convcorr))
+    assert {"convolve", "correlate", "__version__"} <= set(dir(convcorr))
+    for name in submodules:
+        assert getattr(convcorr, name).__name__ == f"convcorr.{name}"
 
 
 @pytest.mark.parametrize("method", METHODS)
