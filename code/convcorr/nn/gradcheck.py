@@ -10,7 +10,7 @@ from ._validate import positive_real
 __all__ = ["numerical_gradient", "relative_error"]
 
 
-def _scalar(value):
+def _scalar(value: object) -> float:
     v = np.asarray(value)
     if v.shape != () or v.dtype.kind not in "biuf":
         raise TypeError(
