@@ -329,3 +329,46 @@ def test_private_uses_sees_imports_and_attributes():
 @pytest.mark.parametrize(("name", "source"), [pytest.param(n, s, id=n) for n, s in _code_sources()])
 def test_book_and_benchmarks_use_public_names_only(name, source):
     assert private_uses(source) == [], name
+
+
+#: Chapters' own functions that still carry the name of a package function
+#: (chapter 11's tex, chapter 13's timer); their chapters' helpers rename them.
+#: The list may only shrink.
+SHADOWS = {
+    "11_gradient_is_convolution.ipynb": {"tex"},
+    "13_deep_learning_conventions.ipynb": {"best_time"},
+}
+
+READER_MODULES = ("book", "calibration", "costmodel", "discrete", "exact", "methods", "nn", "plan")
+READER_MODULES += ("similarity", "symbolic")
+
+
+def test_no_chapter_shadows_a_package_function():
+    # a chapter's def of a package name reads as the package's function, but is not
+    import importlib
+
+    public = set()
+    for name in READER_MODULES:
+        public |= set(importlib.import_module(f"convcorr.{name}").__all__)
+    for name, source in _code_sources():
+        if not name.endswith(".ipynb"):
+            continue
+        defined = {
+            n.name
+            for n in ast.walk(ast.parse(source))
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+        }
+        assert defined & public <= SHADOWS.get(name, set()), name
+
+
+def test_defined_in_lines_name_the_chapter_by_its_title():
+    titles = {}
+    for nb in (ROOT / "chapters").glob("*.ipynb"):
+        first = "".join(json.loads(nb.read_text())["cells"][0]["source"]).splitlines()[0]
+        titles[int(nb.name[:2])] = first.removeprefix("# ")
+    found = 0
+    for path in PACKAGE.rglob("*.py"):
+        for number, title in re.findall(r"Defined in chapter (\d+) \((.+?)\)\.", path.read_text()):
+            assert titles.get(int(number)) == title, (path.name, number, title)
+            found += 1
+    assert found >= 30

@@ -72,6 +72,8 @@ def save_constants(
     ``machine`` defaults to :func:`machine_description` of this machine (save
     on the machine that ran :func:`calibrate`). The constants are checked as
     by :func:`convcorr.costmodel.check_constants` first.
+
+    Defined in chapter 9 (Fast convolution).
     """
     record = {
         "convcorr_cost_constants": 1,
@@ -91,6 +93,8 @@ def load_constants(
     :func:`convcorr.costmodel.check_constants`, ready for
     :func:`~convcorr.costmodel.use_constants`), or ``(constants, machine)``
     with ``with_machine=True``.
+
+    Defined in chapter 9 (Fast convolution).
     """
     with open(path) as src:
         record = json.load(src)
@@ -112,6 +116,8 @@ def best_time(
     the batches of all functions alternate. Load from other processes only
     ever adds time, so the fastest batch estimates the unloaded cost, which
     is what the cost model should predict.
+
+    Defined in chapter 9 (Fast convolution).
     """
     loops = []
     for fn in fns:
@@ -227,6 +233,8 @@ def calibrate(
     fits each term's constants by non-negative least squares on the
     relative error, ``min sum ((x . c - t) / t)^2`` over its cases, so that
     small and large sizes weigh alike.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------

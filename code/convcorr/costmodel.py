@@ -141,6 +141,8 @@ def features(
     """Feature vector of one term of the model; its dot product with the
     term's constants is the predicted time in seconds.
 
+    Defined in chapter 9 (Fast convolution).
+
     Parameters
     ----------
     term : {'direct_1d', 'direct_nd', 'fft', 'oa'}
@@ -312,6 +314,8 @@ def predict_times(
     ``correlate(f, g, mode)`` costs the same: it runs the same algorithms
     with the reversal and conjugate folded in.
 
+    Defined in chapter 9 (Fast convolution).
+
     Parameters
     ----------
     f_shape, g_shape : tuple of int
@@ -362,6 +366,8 @@ def choose_method(
     outputs), ``'fft'`` (one FFT as long as the mode needs, see
     :func:`convcorr.plan.circular_shape`) or ``'oa'`` (overlap-add, for a
     long signal and a short kernel). ``correlate`` chooses alike.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
@@ -485,6 +491,8 @@ def install_constants(constants: Mapping[str, Any]) -> Constants:
     set of constants, so the next call already decides with the new ones.
     ``install_constants(COST_CONSTANTS)`` restores the committed model. A
     :func:`use_constants` block keeps its own constants until it ends.
+
+    Defined in chapter 9 (Fast convolution).
     """
     global _installed
     model = _Model(check_constants(constants))
@@ -502,6 +510,8 @@ def use_constants(constants: Mapping[str, Any]) -> Iterator[Constants]:
     :mod:`contextvars` context) that entered it: other threads keep theirs,
     and leaving blocks in any interleaving across threads restores each
     thread's own previous constants, even after an exception.
+
+    Defined in chapter 9 (Fast convolution).
     """
     model = _Model(check_constants(constants))
     token = _in_block.set(model)

@@ -131,6 +131,8 @@ def convolve(
     summed over every index ``m`` where both factors are defined (zero
     elsewhere).
 
+    Defined in chapter 1 (Two operations, one flip).
+
     Parameters
     ----------
     f : array_like
@@ -197,6 +199,8 @@ def reverse_conj(f: ArrayLike) -> np.ndarray:
     On a finite array the reversal maps index ``m`` to ``len - 1 - m``, so the
     origin moves to the last sample; the lag bookkeeping of
     :func:`correlate` accounts for that.
+
+    Defined in chapter 1 (Two operations, one flip).
     """
     f = np.asarray(f)
     return np.conj(f[(slice(None, None, -1),) * f.ndim])
@@ -213,6 +217,8 @@ def correlate(
     along each axis, from ``-(len(f) - 1)`` to ``len(g) - 1`` in ``'full'``
     mode (see :func:`correlation_lags`). Computed as the convolution
     ``conj(f[-m]) * g`` (the conversion identity).
+
+    Defined in chapter 1 (Two operations, one flip).
 
     Parameters
     ----------
@@ -258,6 +264,8 @@ def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
     lags). ``'same'`` and ``'valid'``: the same slice of that axis that
     :func:`correlate` keeps, so ``g_len`` and ``|g_len - f_len| + 1`` lags.
     Only the returned lags are built, so ``'valid'`` of huge lengths is cheap.
+
+    Defined in chapter 1 (Two operations, one flip).
 
     Parameters
     ----------

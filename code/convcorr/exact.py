@@ -85,6 +85,8 @@ def convolve(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     over every ``m`` with ``0 <= m < f.shape`` and ``0 <= n - m < g.shape``
     (componentwise); ``n = 0 .. len(f) + len(g) - 2`` on each axis.
 
+    Defined in chapter 5 (Discrete identities, verified).
+
     Parameters
     ----------
     f, g : array_like
@@ -129,6 +131,8 @@ def correlate(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     along each axis the lag runs over ``k = -(len(f) - 1) .. len(g) - 1``
     and is stored at index ``k + len(f) - 1``.
 
+    Defined in chapter 5 (Discrete identities, verified).
+
     Parameters
     ----------
     f, g : array_like
@@ -165,7 +169,10 @@ def correlate(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
 
 
 def reverse_conj(f: ArrayLike) -> np.ndarray:
-    """Exact ``conj(f[-m])``: reversed along every axis and conjugated."""
+    """Exact ``conj(f[-m])``: reversed along every axis and conjugated.
+
+    Defined in chapter 5 (Discrete identities, verified).
+    """
     f = as_exact(f, "f")
     rev = f[(slice(None, None, -1),) * f.ndim]
     out = np.empty(rev.shape, dtype=object)
@@ -176,6 +183,8 @@ def reverse_conj(f: ArrayLike) -> np.ndarray:
 
 def symbols(name: str, shape: int | tuple[int, ...], **assumptions: bool) -> np.ndarray:
     """Object array of distinct SymPy symbols ``name_i`` (``name_i_j`` in 2-D).
+
+    Defined in chapter 5 (Discrete identities, verified).
 
     Parameters
     ----------
@@ -214,6 +223,8 @@ def equal(a: ArrayLike, b: ArrayLike) -> bool:
 
     Entries are compared by expanding their difference, so
     ``a*(b + c)`` equals ``a*b + a*c``.
+
+    Defined in chapter 5 (Discrete identities, verified).
     """
     a = np.asarray(a, dtype=object)
     b = np.asarray(b, dtype=object)

@@ -51,6 +51,8 @@ def fft_is_exact(f_norm: float, g_norm: float, length: int) -> bool:
 
     True when ``FFT_ERROR_FACTOR * eps * log2(length) * f_norm * g_norm`` (a
     bound on the largest rounding error) is below 1/2.
+
+    Defined in chapter 9 (Fast convolution).
     """
     bound = FFT_ERROR_FACTOR * _EPS64 * math.log2(max(length, 2)) * f_norm * g_norm
     return bound < 0.5
@@ -60,6 +62,8 @@ def integer(
     method: str, f: np.ndarray, g: np.ndarray, mode: str = "full", correlate: bool = False
 ) -> np.ndarray:
     """Exact ``f * g`` (or ``f ⋆ g``) of bool/integer arrays over the kept outputs, as float64.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------

@@ -175,6 +175,8 @@ def direct(
     :func:`_direct_nd`. The work is :func:`convcorr.plan.kept_products`
     multiply-adds.
 
+    Defined in chapter 9 (Fast convolution).
+
     Parameters
     ----------
     f, g : numpy.ndarray
@@ -452,6 +454,8 @@ def fft(
     the zero-padded buffer the transform needs anyway, so the conversion
     identity costs no extra copy.
 
+    Defined in chapter 9 (Fast convolution).
+
     Parameters
     ----------
     f, g : numpy.ndarray
@@ -507,6 +511,8 @@ def oa(
     Overlap-add is chosen for a short kernel and a long signal, where every
     mode keeps nearly the full output. A correlation convolves with
     ``conj(f)`` reversed (a copy of the kernel, short here).
+
+    Defined in chapter 9 (Fast convolution).
     """
     if correlate:
         f = np.conj(f[(slice(None, None, -1),) * f.ndim])

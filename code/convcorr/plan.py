@@ -194,6 +194,8 @@ def circular_shape(f_shape: Sequence[int], g_shape: Sequence[int], mode: str, re
     ``j < C``. ``'full'`` needs ``F``, ``'same'`` about ``N + K/2``,
     ``'valid'`` only ``max(M, N)``, which is half of ``F`` for equal lengths.
     Samples of an operand past ``C`` reach no kept output and may be cut.
+
+    Defined in chapter 9 (Fast convolution).
     """
     return tuple(
         sfft.next_fast_len(m + n - 1 - kept_range(m, n, mode)[0], real=real)
@@ -220,6 +222,8 @@ def oa_block_length(n: int, k: int) -> int | None:
     FFT work plus a per-sample cost for padding, multiplying and adding. The
     floor of 256 samples reflects measurements: shorter blocks lose more to
     the per-block overhead of the batched FFT than the formula credits them.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
@@ -261,6 +265,8 @@ def oa_plan(large_shape: Sequence[int], small_shape: Sequence[int]) -> list[tupl
 
     An axis where blocking does not pay off (:func:`oa_block_length` is
     ``None``) is one block of ``next_fast_len(n + k - 1)`` samples, step ``n``.
+
+    Defined in chapter 9 (Fast convolution).
     """
     plan = []
     for n, k in zip(large_shape, small_shape):
@@ -346,6 +352,8 @@ def direct_plan(
     ``flat=False`` leaves ``'flat'`` out (to time the other two).
 
     Cached: the call sits on the path of every N-D direct sum.
+
+    Defined in chapter 9 (Fast convolution).
 
     Returns
     -------

@@ -98,6 +98,8 @@ def normalized_correlate(
     = 1`` by definition and is returned as exactly 1 (a quotient of two
     roundings of the same energy would be off by an ulp).
 
+    Defined in chapter 10 (Correlation as similarity).
+
     Parameters
     ----------
     f, g : array_like
@@ -192,6 +194,8 @@ def match_template(template: ArrayLike, image: ArrayLike) -> np.ndarray:
     ``M (8 eps)^2`` relative to its largest magnitude squared (what rounding
     leaves of a constant window) has no defined coefficient and scores 0.
 
+    Defined in chapter 10 (Correlation as similarity).
+
     Parameters
     ----------
     template : array_like
@@ -274,6 +278,8 @@ def estimate_delay(
     ``-(len(reference) - 1) .. len(received) - 1``, read off
     :func:`convcorr.correlation_lags` (the first such lag if several tie).
 
+    Defined in chapter 10 (Correlation as similarity).
+
     Parameters
     ----------
     reference, received : array_like
@@ -328,6 +334,8 @@ def gcc(
     that every frequency counts equally (Knapp and Carter, 1976); bins whose
     magnitude is at the rounding level of the largest one (below
     ``n eps max|R X|``) carry no phase information and are left at zero.
+
+    Defined in chapter 10 (Correlation as similarity).
 
     Parameters
     ----------
@@ -384,6 +392,8 @@ def gcc_phat(reference: ArrayLike, received: ArrayLike) -> np.ndarray:
     See :func:`gcc` for the padding, the lags and the bins left at zero.
     A pure delay ``received[n] = reference[n - D]`` gives a unit impulse at
     lag ``D``. Errors as :func:`gcc`.
+
+    Defined in chapter 10 (Correlation as similarity).
     """
     return gcc(reference, received, "phat")
 
@@ -411,6 +421,8 @@ def linear_chirp(
     (``exp(i ...)`` when ``analytic``). Its autocorrelation has a single
     narrow peak of width about ``1 / |f1 - f0|`` seconds, which makes the
     chirp a good probe for delay estimation.
+
+    Defined in chapter 10 (Correlation as similarity).
 
     Parameters
     ----------

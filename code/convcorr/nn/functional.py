@@ -279,6 +279,8 @@ def conv2d_forward(
 ) -> tuple[np.ndarray, ConvCache]:
     """:func:`conv2d` that also returns the cache for :func:`conv2d_backward`.
 
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
+
     Returns
     -------
     out : numpy.ndarray
@@ -303,6 +305,8 @@ def conv2d_backward(
     correlate(x, dout, 'valid')`` (:mod:`convcorr` argument order, kernel
     first; ``correlate`` conjugates its first argument). For real arrays every
     conjugate drops out. Complex gradients: see the module docstring.
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Parameters
     ----------
@@ -367,6 +371,8 @@ def conv2d(
     ``convcorr.convolve(f, g)`` and ``convcorr.correlate(f, g)``, whose first
     argument is the kernel: ``conv2d(x[None, None], w[None, None])[0, 0]``
     equals ``correlate(conj(w), x, 'valid')``.
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Parameters
     ----------

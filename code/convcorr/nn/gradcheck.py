@@ -33,6 +33,8 @@ def numerical_gradient(
     :mod:`convcorr.nn.functional`). The steps ``x ± eps`` are stored in ``x``'s
     own dtype: for float32 use ``eps`` near ``1e-3`` (1e-6 is a few float32 ulps of 1).
 
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
+
     Raises
     ------
     TypeError

@@ -90,6 +90,8 @@ class Conv2D(Layer):
     He-normal initial weights from ``rng``, zero biases, in ``dtype`` (a
     floating or complex dtype). See :func:`convcorr.nn.conv2d` for the two
     kinds and the output shape.
+
+    Defined in chapter 12 (Training with convolution or with cross-correlation).
     """
 
     def __init__(
@@ -355,6 +357,8 @@ def digits_cnn(
     ``Conv(1->c1, 3x3, pad 1) - ReLU - MaxPool 2 - Conv(c1->c2, 3x3, pad 1)
     - ReLU - MaxPool 2 - Flatten - Dense(4*c2 -> 10)``; both convolutions of
     the given ``kind``.
+
+    Defined in chapter 12 (Training with convolution or with cross-correlation).
     """
     rng = check_rng(rng)
     if not isinstance(channels, (tuple, list)) or len(channels) != 2:
