@@ -11,9 +11,9 @@ For every mode the results equal SciPy's ``scipy.signal.convolve(g, f, mode)``
 and ``scipy.signal.correlate(g, f, mode)``: note the swapped order.
 
 This module validates the input once and hands it to :func:`_dispatch`, the one
-place that resolves the method (with :mod:`convcorr.costmodel` for ``'auto'``),
-runs its algorithm from :data:`convcorr.methods.ALGORITHMS` behind the guards
-of :mod:`convcorr.guards`, and refuses non-finite input.
+place that resolves the method (with :mod:`convcorr.costmodel` for ``'auto'``)
+and runs its algorithm from :data:`convcorr.methods.ALGORITHMS` behind one of
+the guards of :mod:`convcorr.guards`, which also refuse non-finite input.
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ from . import costmodel, guards, methods, plan
 from ._checks import (
     as_signal,
     check_choice,
-    check_finite,
     check_length,
     check_mode,
     check_operands,
     result_dtype,
-    screen_finite,
 )
 from .methods import METHODS
 from .plan import MODES
@@ -92,33 +90,23 @@ def _plain_call(f: object, g: object, mode: object, method: object) -> bool:
 def _dispatch(
     f: np.ndarray, g: np.ndarray, dtype: np.dtype, mode: str, method: str, correlate: bool
 ) -> np.ndarray:
-    """Run the algorithm ``method`` names on validated operands, refusing non-finite input.
+    """Run the algorithm ``method`` names on validated operands, behind its guard.
 
     ``'auto'`` becomes the cost model's choice. Then, by operands:
 
     * bool and integer operands: :func:`convcorr.guards.integer`, exact under
       every method (and finite by nature);
     * the FFT paths: :func:`convcorr.guards.scaled`, whose pass measuring the
-      operands' magnitudes also refuses a NaN or an infinity (an FFT would
-      spread it to every output);
-    * the direct sum: when every input sample is a term of some kept output
-      (:func:`convcorr.plan.kept_outputs_read_every_input`), a finite output
-      proves finite inputs, since a sum with a NaN or infinity among its
-      terms is never finite: only the (often much smaller) output is
-      screened, and the inputs are looked at only when that screen fails.
+      operands' magnitudes also refuses a NaN or an infinity;
+    * the direct sum: :func:`convcorr.guards.screened`, which refuses them
+      from its output.
     """
     if method == "auto":
         method = costmodel.choose(f.shape, g.shape, dtype.char, mode)
     if f.dtype.kind in "biu" and g.dtype.kind in "biu":
         return guards.integer(method, f, g, mode, correlate)
-    run = methods.ALGORITHMS[method]
-    if method != "direct":
-        return guards.scaled(run, f, g, dtype, mode, correlate)
-    out = run(f, g, dtype, mode, correlate)
-    if not (plan.kept_outputs_read_every_input(f.shape, g.shape, mode) and screen_finite(out)):
-        check_finite(f, "f")
-        check_finite(g, "g")
-    return out
+    guard = guards.screened if method == "direct" else guards.scaled
+    return guard(methods.ALGORITHMS[method], f, g, dtype, mode, correlate)
 
 
 def convolve(

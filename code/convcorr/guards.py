@@ -11,6 +11,13 @@
   (exact) into a range where no product of spectra overflows or underflows,
   and scale the result back, so that they stay finite wherever the direct sum
   does.
+* :func:`screened`: the direct sum of floating operands.
+
+Both :func:`scaled` and :func:`screened` refuse a NaN or an infinity in
+either operand, the package's rule for every method (the direct sum would
+spread it to the outputs whose window touches it, an FFT to every output),
+each at the cost of a pass it makes anyway; the message comes from
+:func:`convcorr._checks.check_finite`.
 
 The rounding bound is a conservative form of Percival's bound for FFT
 multiplication, ``|error| <= C eps log2(L) ||f||_2 ||g||_2``; measured errors
@@ -25,10 +32,10 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from . import methods, plan
-from ._checks import check_finite
+from ._checks import check_finite, screen_finite
 from .methods import Algorithm
 
-__all__ = ["FFT_ERROR_FACTOR", "fft_is_exact", "integer", "ldexp", "scaled"]
+__all__ = ["FFT_ERROR_FACTOR", "fft_is_exact", "integer", "ldexp", "scaled", "screened"]
 
 _EPS64 = float(np.finfo(np.float64).eps)
 #: Safety factor of the FFT rounding bound (see the module docstring).
@@ -222,3 +229,31 @@ def scaled(
     f = ldexp(f.astype(dtype, copy=False), -ef)
     g = ldexp(g.astype(dtype, copy=False), -eg)
     return ldexp(run(f, g, dtype, mode, correlate), ef + eg)
+
+
+def screened(
+    run: Algorithm,
+    f: np.ndarray,
+    g: np.ndarray,
+    dtype: DTypeLike,
+    mode: str = "full",
+    correlate: bool = False,
+) -> np.ndarray:
+    """``run(f, g, dtype, mode, correlate)``, the direct sum, refusing non-finite operands.
+
+    When every input sample is a term of some kept output
+    (:func:`convcorr.plan.kept_outputs_read_every_input`), a finite output
+    proves finite inputs, since a sum with a NaN or infinity among its terms
+    is never finite: only the (often much smaller) output is screened, and
+    the inputs are looked at only when that screen fails.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` or ``g`` holds a NaN or an infinity.
+    """
+    out = run(f, g, dtype, mode, correlate)
+    if not (plan.kept_outputs_read_every_input(f.shape, g.shape, mode) and screen_finite(out)):
+        check_finite(f, "f")
+        check_finite(g, "g")
+    return out
