@@ -15,7 +15,10 @@ __all__ = [
     "DTYPES",
     "METHODS",
     "MODES",
+    "SHAPES",
+    "direct_always",
     "integer_reference",
+    "mode_cases",
     "random_array",
     "small_ints",
     "valid_possible",
@@ -23,6 +26,24 @@ __all__ = [
 
 #: The floating dtypes every algorithm computes in.
 DTYPES = ("float32", "float64", "complex64", "complex128")
+
+#: Operand shapes that reach every branch of the algorithms and their plans.
+SHAPES = [
+    ((3,), (11,)),
+    ((11,), (3,)),  # kernel longer than signal: 'same' sums a window of f
+    ((7,), (2,)),  # 'same' whose circular length is shorter than the kernel
+    ((1,), (5,)),
+    ((6,), (6,)),
+    ((9,), (12,)),
+    ((129,), (5000,)),  # overlap-add in several blocks
+    ((2, 3), (5, 4)),
+    ((5, 4), (2, 3)),  # N-D template larger than the signal: its own flat layout
+    ((4, 4), (5, 5)),  # 'valid': fewer outputs than kernel samples (windows product)
+    ((5, 2), (2, 6)),  # no 'valid'
+    ((9, 2), (4, 33)),
+    ((2, 2, 2), (3, 4, 3)),
+    ((3, 3, 2), (3, 3, 3)),
+]
 
 
 def random_array(rng, shape, dtype="float64"):
@@ -57,6 +78,20 @@ def integer_reference(op, f, g, mode):
     # conj(f) = fr - i fi in a correlation, f = fr + i fi in a convolution
     s = -1 if op == "correlate" else 1
     return (part(fr, gr) - s * part(fi, gi)) + 1j * (part(fr, gi) + s * part(fi, gr))
+
+
+def mode_cases(shapes=SHAPES):
+    """``(f_shape, g_shape, mode)`` for every pair of ``shapes`` and every mode it allows."""
+    for f_shape, g_shape in shapes:
+        for mode in MODES:
+            if mode != "valid" or valid_possible(f_shape, g_shape):
+                yield f_shape, g_shape, mode
+
+
+def direct_always():
+    """Cost-model constants (float64 only) in which the direct sum is free and FFTs cost 1 s."""
+    table = {"direct_1d": (0,) * 4, "direct_nd": (0,) * 3, "fft": (1, 0, 0, 0), "oa": (1, 0, 0)}
+    return {"float64": table}
 
 
 def valid_possible(f_shape, g_shape):

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import MODES
+from conftest import MODES, direct_always
 
 from convcorr import calibration, costmodel
 
@@ -35,24 +35,14 @@ def test_best_time_returns_one_time_per_function():
     assert calls.count("a") >= 5 and calls.count("b") >= 5  # 2 probes, 3 batches
 
 
-def _direct_always():
-    table = {
-        "direct_1d": (0, 0, 0, 0),
-        "direct_nd": (0, 0, 0),
-        "fft": (1, 0, 0, 0),
-        "oa": (1, 0, 0),
-    }
-    return {"float64": table}
-
-
 def test_save_and_load_record_the_machine(tmp_path):
     path = tmp_path / "constants.json"
-    calibration.save_constants(_direct_always(), path)
+    calibration.save_constants(direct_always(), path)
     record = json.loads(path.read_text())
     assert record["machine"]["numpy"] == np.__version__
     assert {"cpu", "cores", "platform", "measured"} <= set(record["machine"])
     loaded, machine = calibration.load_constants(path, with_machine=True)
-    assert loaded == _direct_always()
+    assert loaded == direct_always()
     assert machine == record["machine"]
     with costmodel.use_constants(calibration.load_constants(path)):
         assert costmodel.choose_method((8192,), (8192,), "float64") == "direct"
@@ -69,6 +59,6 @@ def test_load_refuses_other_json(tmp_path):
 def test_save_refuses_malformed_constants(tmp_path):
     with pytest.raises(TypeError, match=r"\['fft'\] must be a tuple"):
         calibration.save_constants(
-            {"float64": {**_direct_always()["float64"], "fft": "1234"}}, tmp_path / "x"
+            {"float64": {**direct_always()["float64"], "fft": "1234"}}, tmp_path / "x"
         )
     assert not (tmp_path / "x").exists()

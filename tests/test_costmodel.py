@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 import scipy.fft
-from conftest import DTYPES, MODES
+from conftest import DTYPES, MODES, direct_always
 
 import convcorr
 from convcorr import costmodel, methods, plan
@@ -101,17 +101,6 @@ def test_a_mode_in_the_dtype_place_is_named(func):
     assert func((64,), (100000,), "float64", mode="same")
 
 
-def _direct_always():
-    # a model in which the direct sum is free and the FFTs cost a second
-    table = {
-        "direct_1d": (0, 0, 0, 0),
-        "direct_nd": (0, 0, 0),
-        "fft": (1, 0, 0, 0),
-        "oa": (1, 0, 0),
-    }
-    return {"float64": table}
-
-
 def test_constants_cover_every_float_dtype():
     assert set(costmodel.COST_CONSTANTS) == set(DTYPES)
     for table in costmodel.COST_CONSTANTS.values():
@@ -122,9 +111,9 @@ def test_constants_cover_every_float_dtype():
 def test_use_constants_changes_auto_and_restores_it():
     shapes = ((8192,), (8192,))
     assert costmodel.choose_method(*shapes, "float64") == "fft"  # fills the cache
-    with costmodel.use_constants(_direct_always()) as active:
-        assert active == _direct_always()
-        assert costmodel.current_constants() == _direct_always()
+    with costmodel.use_constants(direct_always()) as active:
+        assert active == direct_always()
+        assert costmodel.current_constants() == direct_always()
         assert costmodel.choose_method(*shapes, "float64") == "direct"
         assert costmodel.choose_method(*shapes, "complex128") == "direct"  # priced as float64
     assert costmodel.current_constants() == costmodel.COST_CONSTANTS
@@ -133,7 +122,7 @@ def test_use_constants_changes_auto_and_restores_it():
 
 def test_install_constants_holds_until_replaced():
     shapes = ((8192,), (8192,))
-    previous = costmodel.install_constants(_direct_always())
+    previous = costmodel.install_constants(direct_always())
     try:
         assert previous == costmodel.COST_CONSTANTS
         assert costmodel.choose_method(*shapes, "float64") == "direct"
@@ -143,7 +132,7 @@ def test_install_constants_holds_until_replaced():
 
 
 def test_constants_argument_does_not_install():
-    kwargs = {"constants": _direct_always()}
+    kwargs = {"constants": direct_always()}
     assert costmodel.choose_method((8192,), (8192,), "float64", **kwargs) == "direct"
     assert costmodel.choose_method((8192,), (8192,), "float64") == "fft"
 
@@ -153,7 +142,7 @@ def test_convolve_auto_follows_installed_constants(monkeypatch):
     real = methods.ALGORITHMS["direct"]
     monkeypatch.setitem(methods.ALGORITHMS, "direct", lambda *a: calls.append(1) or real(*a))
     f = np.ones((300, 300))
-    with costmodel.use_constants(_direct_always()):
+    with costmodel.use_constants(direct_always()):
         convcorr.convolve(f[:40, :40], f)
     assert calls
 
@@ -163,10 +152,10 @@ def test_use_constants_blocks_interleaved_across_threads_restore_each_their_own(
     # restore A's constants for good, and A would price with B's in between
     a_entered, b_entered, a_left = threading.Event(), threading.Event(), threading.Event()
     seen = {}
-    b_table = {"complex128": _direct_always()["float64"]}
+    b_table = {"complex128": direct_always()["float64"]}
 
     def thread_a():
-        with costmodel.use_constants(_direct_always()):
+        with costmodel.use_constants(direct_always()):
             a_entered.set()
             b_entered.wait(5)
             seen["a inside"] = costmodel.current_constants()
@@ -185,7 +174,7 @@ def test_use_constants_blocks_interleaved_across_threads_restore_each_their_own(
         t.start()
     for t in threads:
         t.join(10)
-    assert seen["a inside"] == _direct_always()
+    assert seen["a inside"] == direct_always()
     assert seen["b inside"] == b_table
     assert seen["b after"] == costmodel.COST_CONSTANTS
     assert costmodel.current_constants() == costmodel.COST_CONSTANTS
@@ -193,7 +182,7 @@ def test_use_constants_blocks_interleaved_across_threads_restore_each_their_own(
 
 
 def _with(term, coef):
-    return {"float64": {**_direct_always()["float64"], term: coef}}
+    return {"float64": {**direct_always()["float64"], term: coef}}
 
 
 @pytest.mark.parametrize(
@@ -222,7 +211,7 @@ def test_malformed_constants_are_refused(bad, error, words):
 
 
 def test_coefficients_may_be_lists_and_numpy_numbers():
-    table = {t: list(c) for t, c in _direct_always()["float64"].items()}
+    table = {t: list(c) for t, c in direct_always()["float64"].items()}
     table["fft"] = np.array([1.0, 0, 0, 0])
     table["oa"] = (np.float32(1), np.int64(0), 0)
-    assert costmodel.check_constants({"float64": table}) == _direct_always()
+    assert costmodel.check_constants({"float64": table}) == direct_always()

@@ -11,31 +11,9 @@ import numpy as np
 import pytest
 import scipy.fft
 import scipy.signal
-from conftest import MODES, valid_possible
+from conftest import MODES, SHAPES, mode_cases, valid_possible
 
 from convcorr import plan
-
-SHAPES = [
-    ((3,), (11,)),
-    ((11,), (3,)),
-    ((7,), (2,)),
-    ((1,), (5,)),
-    ((6,), (6,)),
-    ((9,), (12,)),
-    ((2, 3), (5, 4)),
-    ((5, 4), (2, 3)),
-    ((4, 4), (5, 5)),
-    ((5, 2), (2, 6)),
-    ((2, 2, 2), (3, 4, 3)),
-    ((3, 3, 2), (3, 3, 3)),
-]
-
-
-def cases():
-    for f_shape, g_shape in SHAPES:
-        for mode in MODES:
-            if mode != "valid" or valid_possible(f_shape, g_shape):
-                yield f_shape, g_shape, mode
 
 
 def int_convolve(f, g, mode):
@@ -45,7 +23,7 @@ def int_convolve(f, g, mode):
 
 def test_kept_slices_cut_the_full_output_as_scipy_does():
     rng = np.random.default_rng(1)
-    for f_shape, g_shape, mode in cases():
+    for f_shape, g_shape, mode in mode_cases():
         f, g = rng.integers(-8, 9, f_shape), rng.integers(-8, 9, g_shape)
         full = int_convolve(f, g, "full")
         assert full.shape == plan.full_shape(f_shape, g_shape)
@@ -65,7 +43,7 @@ def test_an_impossible_valid_is_refused_and_a_possible_one_is_not():
 
 
 def test_kept_products_counts_the_terms_of_the_kept_outputs():
-    for f_shape, g_shape, mode in cases():
+    for f_shape, g_shape, mode in mode_cases():
         ones = int_convolve(np.ones(f_shape, int), np.ones(g_shape, int), mode)
         assert plan.kept_products(f_shape, g_shape, mode) == int(ones.sum())
         assert plan.kept_outputs(f_shape, g_shape, mode) == ones.size
@@ -166,7 +144,7 @@ def test_direct_plan_picks_each_strategy_where_it_pays():
 
 def test_flat_lengths_cover_the_kept_outputs():
     # the flat 'valid' sum yields at least one output per kept output
-    for f_shape, g_shape, mode in cases():
+    for f_shape, g_shape, mode in mode_cases():
         lk, lp = plan.flat_lengths(f_shape, g_shape, mode)
         assert lp - lk + 1 >= plan.kept_outputs(f_shape, g_shape, mode)
         assert lk <= lp
