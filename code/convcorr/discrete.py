@@ -83,7 +83,8 @@ def _plain_call(f: object, g: object, mode: object, method: object) -> bool:
         and isinstance(method, str)
         and mode in MODES
         and method in METHODS
-        and plan.mode_possible(f.shape, g.shape, mode)
+        # of two non-empty 1-D operands one always covers the other: every mode is possible
+        and (f.ndim == 1 or plan.mode_possible(f.shape, g.shape, mode))
     )
 
 
