@@ -22,7 +22,7 @@ HTML_WORKERS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
-	serve lab bench clean remake-venv
+	serve lab bench clean remake-venv mutants mutants-ci
 
 _PY_ID = import sys; print(sys.base_prefix, sys.version)
 ifneq ($(filter command line environment,$(origin PYTHON)),)
@@ -95,6 +95,21 @@ screenshots: $(STAMP)
 test:
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint checks built-html-check \
 	  HTML_WORKERS=0
+
+# The mutation harness in full: every mutant on every chapter that names what it touches
+# (the slow SymPy and training chapters only while no faster one has caught it), two
+# kernels at a time; writes the report and the map of which chapters catch which mutant
+# (commit the map when chapters change what they check). 25-40 min.
+MUTANT_MAP := tools/mutant_map.json
+mutants: $(STAMP)
+	mkdir -p _build
+	$(TEST_ENV) $(BIN)/python tools/mutate_book.py --jobs 2 --lazy 02,03,04,12 \
+	  --report _build/mutants.md --write-map $(MUTANT_MAP)
+
+# CI's cut of it: each mutant on the chapters the map says catch it (fastest first, until
+# one does), then those chapters un-mutated; fails if a mutant survives or one fails.
+mutants-ci: $(STAMP)
+	$(TEST_ENV) $(BIN)/python tools/mutate_book.py --ci $(MUTANT_MAP) --jobs 2
 
 # Re-run chapters top to bottom from a fresh kernel, in place (NB=chapters/xx.ipynb for one).
 execute: $(STAMP)

@@ -1,13 +1,15 @@
-"""Tests of convcorr.costmodel: prediction, choice, calibration, replacement."""
+"""Tests of convcorr.costmodel: features, prediction, choice, and replacing the constants."""
 
-import json
+import math
+import threading
 
 import numpy as np
 import pytest
-from conftest import DTYPES
+import scipy.fft
+from conftest import DTYPES, MODES, direct_always
 
 import convcorr
-from convcorr import costmodel
+from convcorr import costmodel, methods, plan
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -24,19 +26,44 @@ def test_choose_method_is_symmetric_in_the_operands():
         assert costmodel.choose_method(a, b, "float64") == costmodel.choose_method(b, a, "float64")
 
 
-def test_predict_times_lists_methods_and_is_positive():
-    times = costmodel.predict_times((128,), (262144,), "complex128")
-    assert set(times) == {"direct", "fft", "oa"}
-    assert all(t > 0 for t in times.values())
-    assert "oa" not in costmodel.predict_times((64,), (64,), "float64")
+def test_prediction_is_the_table_formula_for_every_method():
+    # the formulas of COST_CONSTANTS' documentation, written out for 1-D 'full'
+    c = costmodel.COST_CONSTANTS["complex128"]
+    k, n = 128, 262144
+    times = costmodel.predict_times((k,), (n,), "complex128")
+    assert set(times) <= set(methods.ALGORITHMS)
+    d = c["direct_1d"]  # complex: no unrolled loop; n + k - 1 outputs, n k products
+    assert times["direct"] == pytest.approx(d[0] + d[2] * (n + k - 1) + d[3] * n * k)
+    size = scipy.fft.next_fast_len(n + k - 1, real=False)
+    e = c["fft"]
+    fft = e[0] + e[1] * size * math.log2(size) + e[2] * size
+    assert times["fft"] == pytest.approx(fft + e[3] * size * (math.log2(size) - 16))
+    lb = plan.oa_block_length(n, k)
+    blocks = -(-n // (lb - k + 1))
+    o = c["oa"]
+    oa = o[0] + o[1] * blocks * lb * math.log2(lb) + o[2] * (blocks * lb + n + k - 1)
+    assert times["oa"] == pytest.approx(oa)
+    assert "oa" not in costmodel.predict_times((64,), (64,), "float64")  # one block
 
 
-def test_prediction_is_the_dot_product_of_features_and_constants():
-    c = costmodel.COST_CONSTANTS["float64"]
-    times = costmodel.predict_times((100,), (5000,), "float64")
-    for method, term in (("direct", "direct_1d"), ("fft", "fft")):
-        x = costmodel.features(term, (100,), (5000,), True)
-        assert times[method] == pytest.approx(sum(a * b for a, b in zip(c[term], x)))
+def test_cost_model_prices_only_the_kept_outputs():
+    n = 2_000_000
+    full = costmodel.predict_times((n - 5,), (n,), "float64")
+    valid = costmodel.predict_times((n - 5,), (n,), "float64", mode="valid")
+    assert valid["direct"] < full["direct"] / 1000
+    assert valid["fft"] < full["fft"]
+    # the case of issue 14: 'valid' of two long signals is six outputs
+    assert costmodel.choose_method((n - 5,), (n,), "float64", mode="valid") == "direct"
+    assert costmodel.choose_method((n - 5,), (n,), "float64") == "fft"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_features_follow_the_mode(mode):
+    x = costmodel.features("direct_1d", (100,), (5000,), True, mode)
+    assert x[3] == plan.kept_products((100,), (5000,), mode)
+    x = costmodel.features("fft", (100,), (5000,), True, mode)
+    size = math.prod(plan.circular_shape((100,), (5000,), mode, True))
+    assert x[1] == pytest.approx(size * math.log2(size))
 
 
 @pytest.mark.parametrize(
@@ -56,103 +83,135 @@ def test_choose_method_rejects_bad_input(args, error, words):
         costmodel.choose_method(*args)
 
 
-CASES = {
-    "direct_1d": [(3, 64), (16, 256), (64, 512)],
-    "direct_nd": [((2, 2), (8, 8)), ((3, 3), (16, 16)), ((4, 4), (8, 8))],
-    "fft": [(16, 16), (64, 64), (256, 256)],
-    "oa": [(16, 2048), (8, 1024), (32, 4096)],
-}
+def test_choose_method_rejects_an_impossible_valid_and_an_unknown_mode():
+    with pytest.raises(ValueError, match="valid"):
+        costmodel.choose_method((3, 5), (5, 3), "float64", mode="valid")
+    with pytest.raises(ValueError, match="mode"):
+        costmodel.predict_times((3,), (5,), "float64", mode="middle")
 
 
-def test_calibrate_returns_installable_constants():
-    fit = costmodel.calibrate(("float64",), repeats=1, cases=CASES)
-    constants, measured = fit  # a named tuple, so it also unpacks
-    assert constants is fit.constants
-    assert set(constants) == {"float64"}
-    assert costmodel.check_constants(constants) == constants
-    for term, coef in constants["float64"].items():
-        assert len(coef) == costmodel.TERMS[term]
-    assert len(measured) == 12
-    assert all(t > 0 for *_, t in measured)
-    assert {"direct", "fft"} <= set(costmodel.predict_times((3,), (64,), "float64", constants))
+@pytest.mark.parametrize("func", [costmodel.predict_times, costmodel.choose_method])
+def test_a_mode_in_the_dtype_place_is_named(func):
+    # the first call people try: the mode third, where dtype goes
+    expected = r"dtype must be one of .*; received 'full' \(mode is keyword-only: mode='full'\)"
+    with pytest.raises(TypeError, match=expected):
+        func((64,), (100000,), "full")
+    with pytest.raises(TypeError, match="positional"):
+        func((64,), (100000,), "float64", None, "same")
+    assert func((64,), (100000,), "float64", mode="same")
 
 
 def test_constants_cover_every_float_dtype():
     assert set(costmodel.COST_CONSTANTS) == set(DTYPES)
     for table in costmodel.COST_CONSTANTS.values():
         assert {t: len(c) for t, c in table.items()} == costmodel.TERMS
-
-
-def _direct_always():
-    # a model in which the direct sum is free and the FFTs cost a second
-    table = {
-        "direct_1d": (0, 0, 0, 0),
-        "direct_nd": (0, 0, 0),
-        "fft": (1, 0, 0, 0),
-        "oa": (1, 0, 0),
-    }
-    return {"float64": table}
+    assert costmodel.check_constants(costmodel.COST_CONSTANTS) == costmodel.COST_CONSTANTS
 
 
 def test_use_constants_changes_auto_and_restores_it():
     shapes = ((8192,), (8192,))
     assert costmodel.choose_method(*shapes, "float64") == "fft"  # fills the cache
-    with costmodel.use_constants(_direct_always()) as active:
-        assert active == _direct_always()
-        assert costmodel.current_constants() == _direct_always()
+    with costmodel.use_constants(direct_always()) as active:
+        assert active == direct_always()
+        assert costmodel.current_constants() == direct_always()
         assert costmodel.choose_method(*shapes, "float64") == "direct"
         assert costmodel.choose_method(*shapes, "complex128") == "direct"  # priced as float64
     assert costmodel.current_constants() == costmodel.COST_CONSTANTS
     assert costmodel.choose_method(*shapes, "float64") == "fft"
 
 
+def test_install_constants_holds_until_replaced():
+    shapes = ((8192,), (8192,))
+    previous = costmodel.install_constants(direct_always())
+    try:
+        assert previous == costmodel.COST_CONSTANTS
+        assert costmodel.choose_method(*shapes, "float64") == "direct"
+    finally:
+        costmodel.install_constants(previous)
+    assert costmodel.choose_method(*shapes, "float64") == "fft"
+
+
 def test_constants_argument_does_not_install():
-    assert costmodel.choose_method((8192,), (8192,), "float64", _direct_always()) == "direct"
+    kwargs = {"constants": direct_always()}
+    assert costmodel.choose_method((8192,), (8192,), "float64", **kwargs) == "direct"
     assert costmodel.choose_method((8192,), (8192,), "float64") == "fft"
 
 
 def test_convolve_auto_follows_installed_constants(monkeypatch):
     calls = []
-    real = convcorr.methods.direct
-    monkeypatch.setattr(convcorr.methods, "direct", lambda *a: calls.append(1) or real(*a))
+    real = methods.ALGORITHMS["direct"]
+    monkeypatch.setitem(methods.ALGORITHMS, "direct", lambda *a: calls.append(1) or real(*a))
     f = np.ones((300, 300))
-    with costmodel.use_constants(_direct_always()):
+    with costmodel.use_constants(direct_always()):
         convcorr.convolve(f[:40, :40], f)
     assert calls
 
 
-def test_save_and_load_record_the_machine(tmp_path):
-    path = tmp_path / "constants.json"
-    costmodel.save_constants(_direct_always(), path)
-    record = json.loads(path.read_text())
-    assert record["machine"]["numpy"] == np.__version__
-    assert {"cpu", "cores", "platform", "measured"} <= set(record["machine"])
-    loaded, machine = costmodel.load_constants(path, with_machine=True)
-    assert loaded == _direct_always()
-    assert machine == record["machine"]
-    with costmodel.use_constants(path):
-        assert costmodel.choose_method((8192,), (8192,), "float64") == "direct"
+def test_use_constants_blocks_interleaved_across_threads_restore_each_their_own():
+    # A enters, B enters, A leaves, B leaves: with one process-wide slot B would
+    # restore A's constants for good, and A would price with B's in between
+    a_entered, b_entered, a_left = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+    b_table = {"complex128": direct_always()["float64"]}
+
+    def thread_a():
+        with costmodel.use_constants(direct_always()):
+            a_entered.set()
+            b_entered.wait(5)
+            seen["a inside"] = costmodel.current_constants()
+        a_left.set()
+
+    def thread_b():
+        a_entered.wait(5)
+        with costmodel.use_constants(b_table):
+            b_entered.set()
+            a_left.wait(5)
+            seen["b inside"] = costmodel.current_constants()
+        seen["b after"] = costmodel.current_constants()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["a inside"] == direct_always()
+    assert seen["b inside"] == b_table
+    assert seen["b after"] == costmodel.COST_CONSTANTS
+    assert costmodel.current_constants() == costmodel.COST_CONSTANTS
     assert costmodel.choose_method((8192,), (8192,), "float64") == "fft"
 
 
+def _with(term, coef):
+    return {"float64": {**direct_always()["float64"], term: coef}}
+
+
 @pytest.mark.parametrize(
-    ("bad", "words"),
+    ("bad", "error", "words"),
     [
-        ({}, "non-empty dict"),
-        ({"int64": {}}, "constants dtype"),
-        ({"float64": {"fft": (1, 0, 0, 0)}}, "must have the terms"),
-        ({"float64": {**_direct_always()["float64"], "fft": (1, 0)}}, r"\['fft'\] must be 4"),
-        ({"float64": {**_direct_always()["float64"], "oa": (-1, 0, 0)}}, "non-negative"),
+        ({}, ValueError, "non-empty dict"),
+        ([1, 2], TypeError, "constants must be a dict"),
+        ("mine.json", TypeError, "calibration.load_constants"),
+        ({"int64": {}}, ValueError, "constants dtype"),
+        ({"float64": {"fft": (1, 0, 0, 0)}}, ValueError, "must have the terms"),
+        (_with("fft", (1, 0)), ValueError, r"\['fft'\] must be 4"),
+        (_with("oa", (-1, 0, 0)), ValueError, "non-negative"),
+        (_with("fft", "1234"), TypeError, r"constants\['float64'\]\['fft'\] must be a tuple"),
+        (_with("fft", {1: 0, 2: 0, 3: 0, 4: 0}), TypeError, r"\['fft'\] must be a tuple"),
+        (_with("oa", (True, 0, 0)), TypeError, r"\['oa'\] must hold real numbers.*bool"),
+        (_with("oa", (None, 0, 0)), TypeError, r"\['oa'\] must hold real numbers.*None"),
+        (_with("oa", ("1", 0, 0)), TypeError, r"\['oa'\] must hold real numbers.*str"),
     ],
 )
-def test_malformed_constants_are_refused(bad, words):
-    with pytest.raises(ValueError, match=words):
+def test_malformed_constants_are_refused(bad, error, words):
+    with pytest.raises(error, match=words):
         costmodel.install_constants(bad)
+    with pytest.raises(error, match=words):
+        costmodel.check_constants(bad)
     assert costmodel.current_constants() == costmodel.COST_CONSTANTS
 
 
-def test_load_refuses_other_json(tmp_path):
-    path = tmp_path / "other.json"
-    path.write_text("[1, 2]")
-    with pytest.raises(ValueError, match="not a constants file"):
-        costmodel.load_constants(path)
+def test_coefficients_may_be_lists_and_numpy_numbers():
+    table = {t: list(c) for t, c in direct_always()["float64"].items()}
+    table["fft"] = np.array([1.0, 0, 0, 0])
+    table["oa"] = (np.float32(1), np.int64(0), 0)
+    assert costmodel.check_constants({"float64": table}) == direct_always()

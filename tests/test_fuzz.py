@@ -169,12 +169,6 @@ def _tolerance(f, g, out_dtype):
         return Fraction(0), Fraction(0)
     info = np.finfo(out_dtype)
     n, m = f.size, g.size
-    big_f = (
-        max(abs(_as_fraction(v)) for v in np.abs(f.astype(out_dtype)).ravel().tolist())
-        if False
-        else None
-    )
-    del big_f
     max_f = _max_abs(f)
     max_g = _max_abs(g)
     length = n + m

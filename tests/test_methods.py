@@ -1,55 +1,114 @@
-"""Tests of the three algorithms of convcorr.methods on validated arrays."""
+"""Tests of the three algorithms of convcorr.methods on validated arrays.
+
+Each algorithm computes only the outputs a mode keeps (the direct sum over
+kept outputs, an FFT just long enough for them, correlation with the reversal
+and conjugate folded in), so each is checked against exact integer sums
+(SciPy's direct sums in int64, :func:`conftest.integer_reference`) in every
+floating dtype, mode and operation, on shapes that reach every branch. The
+operands hold small integers, so the direct sum must match exactly and the
+FFT paths to rounding.
+"""
 
 import numpy as np
 import pytest
 import scipy.signal
-from conftest import DTYPES, random_array
+from conftest import DTYPES, MODES, integer_reference, mode_cases, small_ints
 
-from convcorr import methods
+from convcorr import methods, plan
 
-RTOL = {"float32": 2e-5, "complex64": 2e-5, "float64": 1e-12, "complex128": 1e-12}
-PATHS = [methods.direct, methods.fft, methods.oa]
-
-SHAPES = [
-    ((3,), (50,)),
-    ((50,), (3,)),
-    ((1,), (7,)),
-    ((17,), (17,)),
-    ((129,), (5000,)),
-    ((3, 4), (20, 30)),
-    ((9, 2), (4, 33)),
-    ((2, 3, 4), (5, 6, 7)),
-]
+TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12}
 
 
-def reference(f, g):
-    """SciPy's direct sum in complex128 (argument order swapped: kernel second)."""
-    c = np.complex128
-    return scipy.signal.convolve(g.astype(c), f.astype(c), method="direct")
+def test_the_registry_names_every_algorithm_once():
+    assert methods.ALGORITHMS == {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
+    assert methods.METHODS == ("auto", "direct", "fft", "oa")
 
 
+@pytest.mark.parametrize("op", ["convolve", "correlate"])
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize(("f_shape", "g_shape"), SHAPES)
-@pytest.mark.parametrize("path", PATHS)
-def test_every_path_equals_the_direct_sum(path, f_shape, g_shape, dtype, rng):
-    f, g = random_array(rng, f_shape, dtype), random_array(rng, g_shape, dtype)
-    out = path(f, g, np.dtype(dtype))
-    ref = reference(f, g)
-    assert out.dtype == np.dtype(dtype)
-    assert out.shape == ref.shape
-    assert out.flags.c_contiguous
-    scale = max(np.abs(ref).max(), 1.0)
-    assert np.abs(out - ref).max() <= 10 * RTOL[dtype] * scale
+@pytest.mark.parametrize("name", sorted(methods.ALGORITHMS))
+def test_every_algorithm_equals_the_defining_sum_in_every_mode(name, dtype, op, rng):
+    run = methods.ALGORITHMS[name]
+    for f_shape, g_shape, mode in mode_cases():
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        out = run(f, g, np.dtype(dtype), mode, op == "correlate")
+        ref = integer_reference(op, f, g, mode)
+        if np.dtype(dtype).kind == "f":
+            ref = ref.real
+        where = (name, f_shape, g_shape, mode)
+        assert out.shape == ref.shape, where
+        assert out.dtype == np.dtype(dtype), where
+        assert out.flags.c_contiguous, where
+        if name == "direct":  # small integers: every partial sum is exact
+            assert np.array_equal(out, ref), where
+        else:
+            assert np.abs(out - ref).max() <= TOL[dtype] * max(1.0, np.abs(ref).max()), where
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_mixed_precision_is_computed_in_the_result_dtype(path, rng):
+@pytest.mark.parametrize("run", methods.ALGORITHMS.values())
+def test_mixed_precision_is_computed_in_the_result_dtype(run, rng):
     f = rng.standard_normal(40).astype(np.float32)
     g = rng.standard_normal(20000)
-    out = path(f, g, np.dtype("float64"))
+    out = run(f, g, np.dtype("float64"))
     ref = np.convolve(f.astype(np.float64), g)
     assert out.dtype == np.float64
     assert np.max(np.abs(out - ref)) < 1e-12 * np.max(np.abs(ref))
+
+
+def test_correlate_leaves_its_inputs_alone(rng):
+    f = small_ints(rng, (5, 3), "complex128")
+    g = small_ints(rng, (9, 8), "complex128")
+    f0, g0 = f.copy(), g.copy()
+    for run in methods.ALGORITHMS.values():
+        for mode in MODES:
+            run(f, g, np.dtype("complex128"), mode, True)
+    assert np.array_equal(f, f0) and np.array_equal(g, g0)
+
+
+@pytest.mark.parametrize("strategy", ["flat", "shift", "windows"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_every_nd_direct_strategy_equals_the_defining_sum(strategy, dtype, rng):
+    for f_shape, g_shape, mode in mode_cases():
+        if len(f_shape) == 1:
+            continue
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        for op in ("convolve", "correlate"):
+            out = methods.direct(f, g, np.dtype(dtype), mode, op == "correlate", strategy)
+            ref = integer_reference(op, f, g, mode)
+            ref = ref.real if np.dtype(dtype).kind == "f" else ref
+            assert out.dtype == np.dtype(dtype)
+            assert np.array_equal(out, ref), (strategy, f_shape, g_shape, mode, op)
+
+
+def test_windows_product_in_chunks(rng, monkeypatch):
+    # a tiny chunk forces the window product to run a few output rows at a time
+    monkeypatch.setattr(methods, "_WINDOW_CHUNK", 16)
+    f, g = small_ints(rng, (4, 4), "float64"), small_ints(rng, (6, 6), "float64")
+    for op in ("convolve", "correlate"):
+        out = methods.direct(f, g, np.dtype("float64"), "valid", op == "correlate", "windows")
+        assert np.array_equal(out, integer_reference(op, f, g, "valid").real)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_valid_by_chunks_equals_the_defining_sum(dtype, rng, monkeypatch):
+    # tiny thresholds send short operands through the chunked 'valid' sum;
+    # chunks of 3 samples leave a partial last chunk for most lengths
+    monkeypatch.setattr(methods, "_LONG_BYTES", 0)
+    monkeypatch.setattr(methods, "_VALID_CHUNK", 3)
+    calls = []
+    original = methods._sliding_dots
+    monkeypatch.setattr(
+        methods, "_sliding_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    for m, n in [(7, 11), (11, 7), (9, 9), (1, 4), (4, 1), (10, 12)]:
+        f, g = small_ints(rng, (m,), dtype), small_ints(rng, (n,), dtype)
+        for op in ("convolve", "correlate"):
+            ref = integer_reference(op, f, g, "valid")
+            ref = ref.real if np.dtype(dtype).kind == "f" else ref
+            out = methods.direct(f, g, np.dtype(dtype), "valid", op == "correlate")
+            assert out.dtype == np.dtype(dtype) and out.flags.c_contiguous
+            assert np.array_equal(out, ref), (m, n, op)
+    assert len(calls) == 6 * 2
 
 
 @pytest.mark.parametrize(
@@ -63,8 +122,8 @@ def test_mixed_precision_is_computed_in_the_result_dtype(path, rng):
 )
 def test_overlap_add_tiles_the_long_axes(kernel, signal, tiled, rng):
     # blocks are at least 256 samples long: only long axes are cut into several
-    plan = methods.oa_plan(signal, kernel)
-    assert tuple(blocks > 1 for _, _, blocks in plan) == tiled
+    blocking = plan.oa_plan(signal, kernel)
+    assert tuple(blocks > 1 for _, _, blocks in blocking) == tiled
     f, g = rng.standard_normal(kernel), rng.standard_normal(signal)
     for ff, gg in ((f, g), (g, f)):
         out = methods.oa_convolve_full(ff, gg, np.dtype("float64"))
@@ -72,8 +131,16 @@ def test_overlap_add_tiles_the_long_axes(kernel, signal, tiled, rng):
         assert np.abs(out - ref).max() < 1e-10 * np.abs(ref).max()
 
 
-def test_oa_block_length():
-    assert methods.oa_block_length(64, 64) is None
-    lb = methods.oa_block_length(1_000_000, 100)
-    assert lb is not None
-    assert 2 * (100 - 1) <= lb < 1_000_000
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_overlap_add_in_several_chunks_equals_the_defining_sum(dtype, rng, monkeypatch):
+    # a tiny chunk cuts the 1-D blocks into several chunks, the last one
+    # zero-padded, and the tails spill across chunk boundaries
+    monkeypatch.setattr(methods, "_OA_CHUNK", 600)
+    for k, n in [(40, 3000), (129, 5000), (3, 2999)]:
+        f, g = small_ints(rng, (k,), dtype), small_ints(rng, (n,), dtype)
+        assert plan.oa_block_length(n, k) is not None
+        for op in ("convolve", "correlate"):
+            out = methods.oa(f, g, np.dtype(dtype), "full", op == "correlate")
+            ref = integer_reference(op, f, g, "full")
+            ref = ref.real if np.dtype(dtype).kind == "f" else ref
+            assert np.abs(out - ref).max() <= TOL[dtype] * np.abs(ref).max(), (k, n, op)

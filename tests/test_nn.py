@@ -2,6 +2,7 @@
 layer (real and complex), conv2d against an independent reference and against
 PyTorch. Bad input is tested in test_nn_validation.py."""
 
+import importlib
 import os
 
 import numpy as np
@@ -367,9 +368,19 @@ FORMER_NAMES = [  # the public names of the single-module nn.py, still reachable
 
 
 def test_former_public_names_remain():
-    assert set(FORMER_NAMES) <= set(nn.__all__)
-    for name in nn.__all__:
-        assert getattr(nn, name) is not None
+    # each name, star-imported, is the object its home module defines under that name
+    namespace = {}
+    exec("from convcorr.nn import *", namespace)
+    assert set(FORMER_NAMES) <= set(namespace)
+    for name in FORMER_NAMES:
+        obj = namespace[name]
+        assert obj is getattr(nn, name), name
+        if name == "KINDS":
+            assert sorted(obj) == ["convolution", "correlation"]
+            continue
+        assert f"{obj.__module__}.{obj.__name__}".startswith("convcorr.nn."), name
+        assert obj.__name__ == name, name
+        assert getattr(importlib.import_module(obj.__module__), name) is obj, name
 
 
 class Scale(nn.Layer):

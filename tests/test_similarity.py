@@ -97,14 +97,20 @@ def test_gcc_phat_lags_and_peak():
     assert c.max() == pytest.approx(1.0, abs=1e-9)  # a pure delay whitens to a delta
 
 
-def test_linear_chirp_values():
-    s = sim.linear_chirp(100, 0.0, 0.5, analytic=True)
-    assert s.shape == (100,)
+@pytest.mark.parametrize(
+    ("n", "f0", "f1", "rate"), [(200, 0.05, 0.4, 1.0), (64, 0.5, 3.0, 8.0), (150, 0.45, 0.0, 1.0)]
+)
+def test_linear_chirp_sweeps_linearly_from_f0_to_f1(n, f0, f1, rate):
+    s = sim.linear_chirp(n, f0, f1, sample_rate=rate, analytic=True)
+    assert s.shape == (n,) and s[0] == 1
     assert np.allclose(np.abs(s), 1)
-    assert s[0] == 1
-    assert np.allclose(
-        sim.linear_chirp(100, 0.1, 0.2), sim.linear_chirp(100, 0.1, 0.2, analytic=True).real
-    )
+    # the phase step between samples m and m + 1, in cycles per unit of time, is
+    # the instantaneous frequency halfway between them: f0 + (f1 - f0) t / T
+    measured = np.diff(np.unwrap(np.angle(s))) / (2 * np.pi) * rate
+    expected = f0 + (f1 - f0) * (np.arange(n - 1) + 0.5) / n
+    assert np.allclose(measured, expected, rtol=0, atol=1e-9)
+    real = sim.linear_chirp(n, f0, f1, sample_rate=rate)
+    assert np.allclose(real, s.real)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ How the mutant reaches the chapter: for every run the harness writes a temporary
 calls :func:`install`. IPython runs startup files before the first cell, so the
 replacement is in place before the chapter's ``import convcorr`` or ``from convcorr
 import correlate``: :func:`install` imports the package and its submodules and swaps
-the original object everywhere it is held (every module attribute in ``sys.modules``
-and every dict stored in a module's globals, such as a dispatch table). The kernel
-is the one ``jupyter nbconvert --execute`` starts, with ``PYTHONHASHSEED=0``.
+the original object everywhere it is held (every module attribute in ``sys.modules``,
+and the one registry of algorithms, ``convcorr.methods.ALGORITHMS``, through which
+every method is dispatched). The kernel is the one ``jupyter nbconvert --execute``
+starts, with ``PYTHONHASHSEED=0``.
 
 Usage (from the repository root, one kernel at a time)::
 
@@ -22,6 +23,8 @@ Usage (from the repository root, one kernel at a time)::
     .venv/bin/python tools/mutate_book.py --mutants correlate_noconj,same_corr \\
         --chapters 01,04 --report /tmp/mutants.md
     .venv/bin/python tools/mutate_book.py --report /tmp/all.md   # every mutant
+    .venv/bin/python tools/mutate_book.py --jobs 2 --write-map tools/mutant_map.json
+    .venv/bin/python tools/mutate_book.py --ci tools/mutant_map.json --jobs 2
 
 ``--chapters`` takes chapter number prefixes or file names; ``--mutants`` names from
 ``--list``. By default a chapter whose code never names what a mutant touches (see
@@ -29,7 +32,16 @@ Usage (from the repository root, one kernel at a time)::
 ``--lazy 02,03`` runs those (slow) chapters last and only while no other chapter has
 caught the mutant. ``--resume old.json`` reuses the results saved next to an earlier
 report (``--report x.md`` also writes ``x.json``). ``--first-catch`` stops a mutant at
-its first failing chapter (quicker, less information).
+its first failing chapter (quicker, less information). ``--jobs 2`` runs two kernels
+at a time.
+
+The map and the CI run: ``--write-map FILE`` saves, after a run of every mutant on
+every chapter it reaches, which chapters catch each mutant (and how long each run
+took). ``--ci FILE`` then runs each mutant on the chapters that caught it, fastest
+first and only until one does (every chapter it reaches when the map does not know
+it yet), then every chapter that caught one without a mutant; it exits with status
+1 when a mutant survives or a catching chapter fails un-mutated. Regenerate the map
+when chapters change what they check.
 
 Run ``--mutants none`` first: every chapter must pass un-mutated, or a failure under a
 mutant proves nothing. The report is a Markdown table, one row per mutant and one
@@ -50,8 +62,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +73,11 @@ TOOLS = Path(__file__).resolve().parent
 JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
 SUBMODULES = (
     "convcorr.discrete",
+    "convcorr.plan",
     "convcorr.methods",
     "convcorr.guards",
     "convcorr.costmodel",
+    "convcorr.calibration",
     "convcorr.exact",
     "convcorr.similarity",
     "convcorr.nn",
@@ -102,29 +118,28 @@ def mutant(name, description, uses=(), needs=()):
 def replace(dotted, make):
     """Replace the object at ``dotted`` by ``make(original)`` wherever it is held.
 
-    Every module in ``sys.modules`` whose attribute *is* the original, and every
-    dict in a module's globals holding it as a value, gets the replacement, so
-    ``from convcorr import correlate`` (done before or after) and internal
-    dispatch tables see the mutant.
+    Every module in ``sys.modules`` whose attribute *is* the original gets the
+    replacement, so ``from convcorr import correlate`` (done before or after) sees
+    the mutant; so does the one registry of algorithms, ``convcorr.methods.ALGORITHMS``,
+    which every ``method=`` goes through.
     """
     module_name, attr = dotted.rsplit(".", 1)
     original = getattr(importlib.import_module(module_name), attr)
     new = make(original)
     count = 0
-    for module_name, module in list(sys.modules.items()):
+    for module in list(sys.modules.values()):
         names = getattr(module, "__dict__", None)
         if not isinstance(names, dict):
             continue
-        ours = module_name.split(".")[0] == "convcorr"
         for key, value in list(names.items()):
             if value is original:
                 names[key] = new
                 count += 1
-            elif ours and isinstance(value, dict) and not key.startswith("__"):
-                for k, v in list(value.items()):  # dispatch tables such as discrete._RUN
-                    if v is original:
-                        value[k] = new
-                        count += 1
+    registry = importlib.import_module("convcorr.methods").ALGORITHMS
+    for key, value in list(registry.items()):
+        if value is original:
+            registry[key] = new
+            count += 1
     if count == 0:
         raise RuntimeError(f"mutant found no reference to {dotted}")
     return new
@@ -1226,7 +1241,7 @@ def report(results, chapters, mutants):
     ]  # fmt: skip
     lines += ["", "## Survivors", ""]
     lines += [f"- `{s}`" for s in survivors] or ["none"]
-    if "none" in results:
+    if "none" in results and len(results["none"]) == len(chapters):
         broken = [p.name for p in chapters if results["none"][p.name].status != "pass"]
         lines += ["", "## Un-mutated baseline", ""]
         lines.append(
@@ -1243,6 +1258,114 @@ def report(results, chapters, mutants):
         ]  # fmt: skip
         lines.append(f"| `{m.name}` | " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
+
+
+PASSED = ("pass", "skip", "lazy")
+
+
+def caught(results, m):
+    """Whether some chapter failed under the mutant ``m`` (a timeout counts)."""
+    return any(r.status not in PASSED for r in results[m.name].values())
+
+
+def run_pairs(pairs, jobs, timeout, results, skip=None, done=None):
+    """Run ``(mutant, chapter)`` pairs, ``jobs`` kernels at a time, in order.
+
+    ``skip(m, p)`` is asked as each pair is about to start, and returns a
+    ``Result`` to record instead of running (or ``None``); ``done(m, p, r)`` is
+    called as each pair ends. With ``jobs=1`` the pairs run one after the other,
+    so a decision that depends on earlier pairs of the same mutant sees them all.
+    """
+    lock = threading.Lock()
+
+    def one(pair):
+        m, p = pair
+        with lock:
+            r = skip(m, p) if skip else None
+        if r is None:
+            r = run_chapter(p, m.name, timeout)
+        with lock:
+            results[m.name][p.name] = r
+            if done:
+                done(m, p, r)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in [pool.submit(one, pair) for pair in pairs]:
+            future.result()
+
+
+def log(m, p, r):
+    where = f" cell {r.cell} line {r.line}: {r.error[:120]}" if r.cell is not None else ""
+    print(f"{m.name:22} {p.name:40} {r.status:7} {r.seconds:5.0f}s{where}", flush=True)
+
+
+def mutant_map(results, chapters, mutants):
+    """Which chapters caught each mutant, and the seconds of every chapter run."""
+    out = {
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "how": "make mutants (tools/mutate_book.py --write-map after a full run)",
+        "chapters": {
+            p.name: round(results["none"][p.name].seconds, 1)
+            for p in chapters
+            if "none" in results and results["none"].get(p.name, Result("skip")).status == "pass"
+        },
+        "mutants": {},
+    }
+    for m in mutants:
+        if m.name == "none":
+            continue
+        runs = results[m.name]
+        out["mutants"][m.name] = {
+            p.name: round(runs[p.name].seconds, 1)
+            for p in chapters
+            if p.name in runs and runs[p.name].status == "FAIL"
+        }
+    return out
+
+
+def ci_run(map_path, chapters, jobs, timeout):
+    """Each mutant on the chapters that caught it (fastest first, up to its first
+    catch); then the un-mutated book on every chapter that caught one. Exit status 1
+    when a mutant survives or a catching chapter fails un-mutated."""
+    known = json.loads(Path(map_path).read_text())["mutants"]
+    by_name = {p.name: p for p in chapters}
+    mutants = [m for m in MUTANTS.values() if m.name != "none"]
+    ranked = []
+    for i, m in enumerate(mutants):
+        mapped = sorted((sec, name) for name, sec in known.get(m.name, {}).items())
+        mine = [by_name[name] for _, name in mapped if name in by_name]
+        if not mine:  # a new mutant, or its chapters renamed: every chapter it reaches
+            mine = [p for p in chapters if reaches(m, p)]
+        ranked += [(rank, i, m, p) for rank, p in enumerate(mine)]
+    # every mutant's fastest chapter first, its next ones only while it survives
+    pairs = [(m, p) for _, _, m, p in sorted(ranked, key=lambda x: x[:2])]
+    results = {m.name: {} for m in MUTANTS.values()}
+
+    def skip(m, p):
+        return Result("skip") if caught(results, m) else None
+
+    def done(m, p, r):
+        if r.status != "skip":
+            log(m, p, r)
+
+    start = time.monotonic()
+    run_pairs(pairs, jobs, timeout, results, skip, done)
+    catching = sorted(
+        {
+            p
+            for m in mutants
+            for p in chapters
+            if results[m.name].get(p.name, Result("skip")).status == "FAIL"
+        }
+    )
+    run_pairs([(MUTANTS["none"], p) for p in catching], jobs, timeout, results, done=log)
+    survivors = [m.name for m in mutants if not caught(results, m)]
+    broken = [p for p, r in results["none"].items() if r.status != "pass"]
+    runs = sum(r.status != "skip" for rs in results.values() for r in rs.values())
+    print(f"{len(mutants)} mutants, {runs} chapter runs in {time.monotonic() - start:.0f} s")
+    print("survivors: " + (", ".join(survivors) or "none"))
+    print("catching chapters failing un-mutated: " + (", ".join(broken) or "none"))
+    return 1 if survivors or broken else 0
 
 
 def main(argv=None):
@@ -1268,6 +1391,13 @@ def main(argv=None):
         help="JSON of an earlier run (written next to --report): reuse its results",
     )
     parser.add_argument("--timeout", type=float, default=900, help="seconds per chapter")
+    parser.add_argument("--jobs", type=int, default=1, help="kernels run at a time")
+    parser.add_argument(
+        "--write-map", type=Path, help="write which chapters catch each mutant (JSON) here"
+    )
+    parser.add_argument(
+        "--ci", type=Path, help="run each mutant on the chapters its map names; 1 if one survives"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     args = parser.parse_args(argv)  # fmt: skip
     if args.list:
@@ -1276,38 +1406,49 @@ def main(argv=None):
         return 0
     chapters = select(sorted((ROOT / "chapters").glob("[0-9]*.ipynb")), args.chapters,
                       key=lambda p: p.name)  # fmt: skip
+    if args.ci:
+        return ci_run(args.ci, chapters, args.jobs, args.timeout)
     mutants = select(MUTANTS.values(), args.mutants, key=lambda m: m.name)
     lazy = select(chapters, args.lazy, key=lambda p: p.name) if args.lazy else []
     order = [p for p in chapters if p not in lazy] + lazy
     results = {m.name: {} for m in mutants}
     earlier = json.loads(args.resume.read_text()) if args.resume else {}
-    for m in mutants:
-        caught = False
-        for p in order:
-            if p.name in earlier.get(m.name, {}):
-                r = Result(**earlier[m.name][p.name])
-                results[m.name][p.name] = r
-                caught = caught or r.status not in ("pass", "skip", "lazy")
-                continue
-            if (caught and args.first_catch) or not (args.all_chapters or reaches(m, p)):
-                r = Result("skip")
-            elif caught and p in lazy and m.name != "none":
-                r = Result("lazy")
-            else:
-                r = run_chapter(p, m.name, args.timeout)
-                caught = caught or r.status != "pass"
-            results[m.name][p.name] = r
-            where = f" cell {r.cell} line {r.line}: {r.error[:120]}" if r.cell is not None else ""
-            print(f"{m.name:22} {p.name:40} {r.status:7} {r.seconds:5.0f}s{where}", flush=True)
-        if args.report:  # rewritten after every mutant, so a long run can be read early
-            done = [x for x in mutants if len(results[x.name]) == len(chapters)]
-            text = report(results, chapters, done)
-            args.report.write_text(text)
+    pairs = []
+    for p_lazy in (False, True):
+        for m in mutants:
+            for p in order:
+                if (p in lazy) != p_lazy:
+                    continue
+                if p.name in earlier.get(m.name, {}):
+                    results[m.name][p.name] = Result(**earlier[m.name][p.name])
+                elif not (args.all_chapters or reaches(m, p)):
+                    results[m.name][p.name] = Result("skip")
+                else:
+                    pairs.append((m, p))
+
+    def skip(m, p):
+        if caught(results, m) and args.first_catch:
+            return Result("skip")
+        if caught(results, m) and p in lazy and m.name != "none":
+            return Result("lazy")
+        return None
+
+    def done(m, p, r):
+        log(m, p, r)
+        if args.report:  # rewritten as runs end, so a long run can be read early
+            finished = [x for x in mutants if len(results[x.name]) == len(chapters)]
+            args.report.write_text(report(results, chapters, finished))
             saved = {
                 m: {c: dataclasses.asdict(r) for c, r in rs.items()} for m, rs in results.items()
             }
             args.report.with_suffix(".json").write_text(json.dumps(saved, indent=1))
-    return 0
+
+    run_pairs(pairs, args.jobs, args.timeout, results, skip, done)
+    if args.write_map:
+        table = mutant_map(results, chapters, mutants)
+        args.write_map.write_text(json.dumps(table, indent=1) + "\n")
+    baseline = results.get("none", {})
+    return 1 if any(r.status not in ("pass", "skip") for r in baseline.values()) else 0
 
 
 if __name__ == "__main__":

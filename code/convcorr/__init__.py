@@ -8,36 +8,53 @@ Notation used everywhere in the book and this package:
 The first argument is the kernel or template, the second the signal.
 
 Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
-``import convcorr``): :mod:`~convcorr.discrete` (the two operations and their
-lags), :mod:`~convcorr.methods` (the direct sum, FFT and overlap-add),
-:mod:`~convcorr.costmodel` (the cost model behind ``method='auto'``),
-:mod:`~convcorr.exact` (exact sums for checking),
-:mod:`~convcorr.symbolic` (SymPy derivations of the continuous identities),
-:mod:`~convcorr.nn` (a tiny NumPy CNN), and the others listed in
-``_SUBMODULES``.
+``import convcorr``, and ``dir(convcorr)`` lists them):
+
+* :mod:`~convcorr.discrete`: the two operations and their lags;
+* :mod:`~convcorr.plan`: the shape arithmetic of the modes and the algorithms;
+* :mod:`~convcorr.methods`: the direct sum, FFT and overlap-add;
+* :mod:`~convcorr.guards`: exact integers and scaled FFTs around them;
+* :mod:`~convcorr.costmodel`: the cost model behind ``method='auto'``;
+* :mod:`~convcorr.calibration`: measuring its constants, and keeping them;
+* :mod:`~convcorr.similarity`: correlation as a similarity measure;
+* :mod:`~convcorr.exact`: exact sums for checking;
+* :mod:`~convcorr.symbolic`: SymPy derivations of the continuous identities;
+* :mod:`~convcorr.nn`: a tiny NumPy CNN;
+* :mod:`~convcorr.book`: helpers of the book's pages (tables, figures).
 """
 
+from __future__ import annotations
+
 import importlib
+from types import ModuleType
 
 from .discrete import convolve, correlate, correlation_lags, reverse_conj
 
 __all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
 __version__ = "0.3.0"
 
-_SUBMODULES = {
+_SUBMODULES = (
     "book",
+    "calibration",
     "costmodel",
     "discrete",
     "exact",
+    "guards",
     "methods",
     "nn",
+    "plan",
     "similarity",
     "symbolic",
-}
+)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> ModuleType:
     # Lazy so that `import convcorr` stays cheap (SymPy is slow to import).
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # what a reader may use, the lazy submodules included (tab completion reads this)
+    return sorted({*__all__, *_SUBMODULES, "__version__"})

@@ -6,19 +6,18 @@ wrong answer. The public functions call these once, at their boundary; the
 algorithms in :mod:`convcorr.methods` trust what they receive.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from ._shapes import mode_slices
-
-MODES = ("full", "same", "valid")
-#: The one method vocabulary: ``'auto'`` lets the cost model choose among the
-#: other three (the direct sum, one FFT, overlap-add).
-METHODS = ("auto", "direct", "fft", "oa")
+from .plan import MODES, mode_slices
 
 
-def check_choice(value, name, choices):
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``choices``, else raise.
 
     Raises
@@ -32,17 +31,12 @@ def check_choice(value, name, choices):
     return value
 
 
-def check_mode(mode):
+def check_mode(mode: Any) -> str:
     """Validate an output ``mode`` (``'full'``, ``'same'`` or ``'valid'``)."""
     return check_choice(mode, "mode", MODES)
 
 
-def check_method(method):
-    """Validate a ``method`` (``'auto'``, ``'direct'``, ``'fft'`` or ``'oa'``)."""
-    return check_choice(method, "method", METHODS)
-
-
-def check_not_masked(x, name):
+def check_not_masked(x: Any, name: str) -> None:
     """Refuse a masked array: NumPy's conversions would drop its mask silently."""
     if isinstance(x, np.ma.MaskedArray):
         raise TypeError(
@@ -54,7 +48,9 @@ def check_not_masked(x, name):
 NUMERIC = "a numeric dtype (bool, integer, float or complex)"
 
 
-def as_numeric_array(x, name, kinds="biufc", accepted=NUMERIC):
+def as_numeric_array(
+    x: Any, name: str, kinds: str = "biufc", accepted: str = NUMERIC
+) -> np.ndarray:
     """``np.asarray(x)`` if its dtype kind is in ``kinds``; the one conversion every module uses.
 
     Raises
@@ -76,7 +72,7 @@ def as_numeric_array(x, name, kinds="biufc", accepted=NUMERIC):
     return arr
 
 
-def as_signal(x, name):
+def as_signal(x: Any, name: str) -> np.ndarray:
     """Convert ``x`` to a non-empty numeric array of at least one dimension.
 
     Booleans, integers, floats and complex numbers are accepted.
@@ -92,7 +88,7 @@ def as_signal(x, name):
     return check_not_scalar_or_empty(as_numeric_array(x, name), name)
 
 
-def screen_finite(x):
+def screen_finite(x: np.ndarray) -> bool:
     """Whether a floating array is certainly finite, by one BLAS pass: ``sum |x|^2`` is finite.
 
     A NaN or infinite entry makes its term and then the sum non-finite, so
@@ -105,7 +101,7 @@ def screen_finite(x):
     return math.isfinite(abs(np.vdot(x, x)))
 
 
-def check_finite(arr, name):
+def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     """Raise ``ValueError`` if a floating ``arr`` holds a NaN or an infinity.
 
     The package's one rule for non-finite input: the direct sum would spread it
@@ -123,7 +119,12 @@ def check_finite(arr, name):
     return arr
 
 
-def check_not_scalar_or_empty(arr, name):
+def as_finite_signal(x: Any, name: str) -> np.ndarray:
+    """:func:`as_signal`, then :func:`check_finite`: a numeric signal with no NaN or infinity."""
+    return check_finite(as_signal(x, name), name)
+
+
+def check_not_scalar_or_empty(arr: np.ndarray, name: str) -> np.ndarray:
     """Return ``arr`` unless it is 0-d or has a zero-length axis (``ValueError``)."""
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension; received a 0-d array")
@@ -132,7 +133,7 @@ def check_not_scalar_or_empty(arr, name):
     return arr
 
 
-def check_same_ndim(f, g, names=("f", "g")):
+def check_same_ndim(f: np.ndarray, g: np.ndarray, names: tuple[str, str] = ("f", "g")) -> None:
     """Raise ``ValueError`` unless ``f`` and ``g`` have the same ``ndim``."""
     if f.ndim != g.ndim:
         raise ValueError(
@@ -142,7 +143,9 @@ def check_same_ndim(f, g, names=("f", "g")):
         )
 
 
-def check_operands(f, g, mode, convert):
+def check_operands(
+    f: Any, g: Any, mode: Any, convert: Callable[[Any, str], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, tuple[slice, ...]]:
     """The one boundary check of a convolution or correlation call.
 
     Validates ``mode``, converts both operands with ``convert(x, name)``
@@ -158,7 +161,7 @@ def check_operands(f, g, mode, convert):
     return f, g, mode_slices(f.shape, g.shape, mode)
 
 
-def result_dtype(f, g):
+def result_dtype(f: np.ndarray, g: np.ndarray) -> np.dtype:
     """Floating dtype in which a convolution of ``f`` and ``g`` is computed.
 
     Single precision stays single, integers and booleans become float64,
@@ -173,7 +176,7 @@ def result_dtype(f, g):
     return dtype
 
 
-def check_length(n, name):
+def check_length(n: Any, name: str) -> int:
     """Validate a positive integer length such as ``f_len``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"{name} must be a positive integer; received {type(n).__name__}")

@@ -1,59 +1,59 @@
 """The cost model behind ``method='auto'``: features, constants, prediction, choice.
 
-``'auto'`` picks among the direct sum, the FFT and overlap-add (the functions
+``'auto'`` picks among the direct sum, the FFT and overlap-add (the algorithms
 of :mod:`convcorr.methods`) by predicting the run time of each from a linear
-model: a few features of the shapes (:func:`features`) times constants
-fitted to measured timings (:func:`calibrate`). :func:`predict_times` gives
-the predictions, :func:`choose_method` the choice.
+model: a few features of the shapes (:func:`features`, counted by
+:mod:`convcorr.plan`) times constants fitted to measured timings.
+:func:`predict_times` gives the predictions, :func:`choose_method` the choice.
+This is what runs on every ``'auto'`` call; measuring constants and keeping
+them in files is :mod:`convcorr.calibration`.
 
 The committed constants, :data:`COST_CONSTANTS`, were measured on the machine
 that built the book (:data:`COST_CONSTANTS_MACHINE`). Constants measured
 elsewhere replace them without editing this file::
 
-    fit = costmodel.calibrate()
-    costmodel.save_constants(fit.constants, "mine.json")  # records the machine
-    with costmodel.use_constants("mine.json"):           # or fit.constants
-        convcorr.convolve(f, g)                           # 'auto' uses them
+    fit = calibration.calibrate()
+    with costmodel.use_constants(fit.constants):  # this thread, this block
+        convcorr.convolve(f, g)                    # 'auto' uses them
 
-or pass ``constants=`` to :func:`predict_times` and :func:`choose_method`.
+:func:`install_constants` replaces them for the whole process, and
+``constants=`` of :func:`predict_times` and :func:`choose_method` prices one
+call.
 """
 
+from __future__ import annotations
+
 import contextlib
+import contextvars
 import functools
-import json
 import math
+import numbers
 import os
-import platform
-import time
-from datetime import UTC, datetime
-from typing import NamedTuple
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from . import methods
+from . import plan
 from ._checks import check_choice, check_length, check_mode
-from ._shapes import full_shape, mode_slices
-from .methods import circular_shape, direct_plan, flat_lengths, kept_outputs, kept_products, oa_plan
 
 __all__ = [
-    "CALIBRATION_CASES",
     "COST_CONSTANTS",
     "COST_CONSTANTS_MACHINE",
     "TERMS",
-    "Calibration",
-    "best_time",
-    "calibrate",
     "check_constants",
+    "choose",
     "choose_method",
     "current_constants",
     "features",
     "install_constants",
-    "load_constants",
-    "machine_description",
     "predict_times",
-    "save_constants",
     "use_constants",
 ]
+
+Constants = dict[str, dict[str, tuple[float, ...]]]
 
 #: Cost-model constants in seconds, one set per dtype. Each entry is the
 #: coefficient vector of one term's features (see :func:`features`); the
@@ -62,20 +62,20 @@ __all__ = [
 #:
 #: Every term counts only what the mode needs (``'same'`` and ``'valid'``
 #: cost less than ``'full'``); ``Y`` is the number of kept outputs and ``P``
-#: the multiply-adds of the direct sum over them (:func:`~convcorr.methods.kept_products`):
+#: the multiply-adds of the direct sum over them (:func:`~convcorr.plan.kept_products`):
 #:
 #: * ``direct_1d``: 1-D direct sum by ``numpy.convolve``/``numpy.correlate``;
 #:   ``t = c0 + c1 Y [short] + c2 Y [not short] + c3 P``, where "short" means
 #:   a real kernel of at most 11 samples, which NumPy sums with an unrolled
 #:   loop instead of one BLAS dot call per output sample.
 #: * ``direct_nd``: N-D direct sum in ``s`` Python-level steps
-#:   (:func:`~convcorr.methods.direct_plan`: one per element of the smaller
+#:   (:func:`~convcorr.plan.direct_plan`: one per element of the smaller
 #:   operand, or one for all when there are fewer outputs than elements);
 #:   ``t = c0 + c1 s + c2 P``. A small N-D problem that the direct sum runs
 #:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on that
-#:   ``'valid'`` sum's lengths (:func:`~convcorr.methods.flat_lengths`).
+#:   ``'valid'`` sum's lengths (:func:`~convcorr.plan.flat_lengths`).
 #: * ``fft``: transforms of ``L`` samples in all, the circular length the
-#:   mode needs (:func:`~convcorr.methods.circular_shape`: ``M + N - 1`` for
+#:   mode needs (:func:`~convcorr.plan.circular_shape`: ``M + N - 1`` for
 #:   ``'full'``, ``max(M, N)`` for ``'valid'``), over ``d`` axes;
 #:   ``t = c0 d + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``: the fixed
 #:   cost is paid per transformed axis, the last term for transforms that
@@ -84,11 +84,11 @@ __all__ = [
 #:   over ``d`` axes; ``t = c0 d + c1 B Lb log2 Lb + c2 (B Lb + F)``; the
 #:   blocks are short enough to stay in the cache.
 #:
-#: Fitted by :func:`calibrate` (non-negative least squares on the relative
+#: Fitted by :func:`convcorr.calibration.calibrate` (non-negative least squares on the relative
 #: error; the fastest of 21 interleaved repeats of each case in
-#: :data:`CALIBRATION_CASES`) on the book's build machine: 2 shared cores of
+#: :data:`~convcorr.calibration.CALIBRATION_CASES`) on the book's build machine: 2 shared cores of
 #: an Intel Xeon (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded
-#: FFTs. Regenerate with ``calibrate(repeats=21).constants`` and paste the result;
+#: FFTs. Regenerate with ``calibration.calibrate(repeats=21).constants`` and paste the result;
 #: to use other constants without editing this file see :func:`use_constants`.
 COST_CONSTANTS = {
     "float32": {
@@ -134,12 +134,14 @@ _FLOAT_DTYPES = ("float32", "float64", "complex64", "complex128")
 _NUMPY_SMALL_CORRELATE = 11
 _CACHE_LOG2 = 16
 
-_active = COST_CONSTANTS
 
-
-def features(term, f_shape, g_shape, real, mode="full"):
+def features(
+    term: str, f_shape: Sequence[int], g_shape: Sequence[int], real: bool, mode: str = "full"
+) -> tuple[float, ...]:
     """Feature vector of one term of the model; its dot product with the
     term's constants is the predicted time in seconds.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
@@ -160,37 +162,31 @@ def features(term, f_shape, g_shape, real, mode="full"):
     check_choice(term, "term", tuple(TERMS))
     if term == "direct_1d":
         unrolled = real and min(f_shape[0], g_shape[0]) <= _NUMPY_SMALL_CORRELATE
-        outputs = float(kept_outputs(f_shape, g_shape, mode))
-        products = float(kept_products(f_shape, g_shape, mode))
+        outputs = float(plan.kept_outputs(f_shape, g_shape, mode))
+        products = float(plan.kept_products(f_shape, g_shape, mode))
         return (1.0, outputs if unrolled else 0.0, 0.0 if unrolled else outputs, products)
     if term == "direct_nd":
-        _, steps, products = direct_plan(f_shape, g_shape, mode, real, flat=False)
+        _, steps, products = plan.direct_plan(f_shape, g_shape, mode, real, flat=False)
         return (1.0, float(steps), float(products))
     axes = float(len(f_shape))
     if term == "fft":
-        size = math.prod(circular_shape(f_shape, g_shape, mode, real))
+        size = math.prod(plan.circular_shape(f_shape, g_shape, mode, real))
         return (axes, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
-    shape = full_shape(f_shape, g_shape)
-    plan = oa_plan(*_large_small(f_shape, g_shape))
-    blocks = math.prod(b for _, _, b in plan)
-    lb = math.prod(lb for lb, _, _ in plan)
+    shape = plan.full_shape(f_shape, g_shape)
+    blocking = plan.oa_plan(*plan.large_small(f_shape, g_shape))
+    blocks = math.prod(b for _, _, b in blocking)
+    lb = math.prod(lb for lb, _, _ in blocking)
     return (axes, blocks * lb * math.log2(max(lb, 2)), float(blocks * lb + math.prod(shape)))
 
 
-def _large_small(f_shape, g_shape):
-    if math.prod(f_shape) <= math.prod(g_shape):
-        return g_shape, f_shape
-    return f_shape, g_shape
-
-
-def _out_of_cache(size):
+def _out_of_cache(size: int) -> float:
     # Transforms longer than 2**16 samples (1 MiB of complex128) no longer
     # fit in the per-core cache; each doubling past it costs one more pass
     # through memory, which the L log L term alone underestimates.
     return max(0.0, math.log2(max(size, 1)) - _CACHE_LOG2)
 
 
-def _table(constants, name):
+def _table(constants: Constants, name: str) -> dict[str, tuple[float, ...]]:
     # extended precision (longdouble) is priced as double precision; a table
     # calibrated for some dtypes only prices the others with a neighbour's
     real = name.startswith("float")
@@ -200,40 +196,94 @@ def _table(constants, name):
     return next(iter(constants.values()))
 
 
-def _predict(f_shape, g_shape, name, mode, constants):
+def _predict(
+    f_shape: tuple[int, ...], g_shape: tuple[int, ...], name: str, mode: str, constants: Constants
+) -> dict[str, float]:
     real = name.startswith("float")
     c = _table(constants, name)
 
-    def price(term):
+    def price(term: str) -> float:
         x = features(term, f_shape, g_shape, real, mode)
         return math.fsum(a * b for a, b in zip(c[term], x))
 
     if len(f_shape) == 1:
         direct = price("direct_1d")
-    elif direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
-        lk, lp = flat_lengths(f_shape, g_shape, mode)
+    elif plan.direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
+        lk, lp = plan.flat_lengths(f_shape, g_shape, mode)
         x = features("direct_1d", (lk,), (lp,), real, "valid")
         direct = math.fsum(a * b for a, b in zip(c["direct_1d"], x))
     else:
         direct = price("direct_nd")
     times = {"direct": direct, "fft": price("fft")}
-    if any(b > 1 for _, _, b in oa_plan(*_large_small(f_shape, g_shape))):
+    if any(b > 1 for _, _, b in plan.oa_plan(*plan.large_small(f_shape, g_shape))):
         times["oa"] = price("oa")
     return times
 
 
-@functools.lru_cache(maxsize=4096)
-def _choose(f_shape, g_shape, char, mode="full"):
-    """Cached choice under the installed constants, for ``convolve(method='auto')``.
+class _Model:
+    """One set of checked constants and the choices made with it, cached.
 
-    Keyed by ``dtype.char``: NumPy computes ``dtype.name`` in Python, slowly
-    enough to matter when the convolution itself takes a microsecond.
+    Each set has its own cache, so replacing the constants (for the process
+    or for one thread's ``with`` block) never needs to clear a shared one.
     """
-    times = _predict(f_shape, g_shape, np.dtype(char).name, mode, _active)
-    return min(times, key=times.get)
+
+    __slots__ = ("choose", "constants")
+
+    def __init__(self, constants: Constants) -> None:
+        self.constants = constants
+
+        @functools.lru_cache(maxsize=4096)
+        def choose(f_shape: tuple[int, ...], g_shape: tuple[int, ...], char: str, mode: str) -> str:
+            times = _predict(f_shape, g_shape, np.dtype(char).name, mode, constants)
+            return min(times, key=times.get)
+
+        self.choose = choose
 
 
-def _check_shapes(f_shape, g_shape, dtype, mode="full"):
+# The constants 'auto' uses: those of the innermost use_constants block of
+# this thread (a context variable, so one thread's block never leaks into
+# another's), else the installed ones (one for the process, swapped under a
+# lock).
+_installed = _Model(COST_CONSTANTS)
+_installing = threading.Lock()
+_in_block: contextvars.ContextVar[_Model | None] = contextvars.ContextVar(
+    "convcorr_cost_constants", default=None
+)
+
+
+def choose(
+    f_shape: tuple[int, ...], g_shape: tuple[int, ...], char: str, mode: str = "full"
+) -> str:
+    """The method ``'auto'`` runs for validated shapes, under the constants in effect.
+
+    What :func:`choose_method` answers, without its checks and cached per
+    set of constants: the call sits on the path of every ``convolve(...,
+    method='auto')``. Keyed by ``dtype.char``: NumPy computes ``dtype.name``
+    in Python, slowly enough to matter when the convolution itself takes a
+    microsecond.
+    """
+    return (_in_block.get() or _installed).choose(f_shape, g_shape, char, mode)
+
+
+_MODE_HINT = " (mode is keyword-only: mode={!r})"
+
+
+def _check_dtype(dtype: Any) -> np.dtype:
+    accepted = f"dtype must be one of {', '.join(_FLOAT_DTYPES)}; received {dtype!r}"
+    # the first call people try passes the mode third, where dtype goes
+    hint = _MODE_HINT.format(dtype) if isinstance(dtype, str) and dtype in plan.MODES else ""
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(accepted + hint) from None
+    if checked.name not in _FLOAT_DTYPES:
+        raise ValueError(accepted + hint)
+    return checked
+
+
+def _check_shapes(
+    f_shape: Any, g_shape: Any, dtype: Any, mode: Any = "full"
+) -> tuple[tuple[int, ...], tuple[int, ...], np.dtype]:
     shapes = []
     for shape, name in ((f_shape, "f_shape"), (g_shape, "g_shape")):
         if isinstance(shape, (int, np.integer)) or not hasattr(shape, "__len__"):
@@ -245,24 +295,26 @@ def _check_shapes(f_shape, g_shape, dtype, mode="full"):
         raise ValueError(
             f"f_shape and g_shape must have the same length; received {shapes[0]} and {shapes[1]}"
         )
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(
-            f"dtype must be one of {', '.join(_FLOAT_DTYPES)}; received {dtype!r}"
-        ) from None
-    check_choice(dtype.name, "dtype", _FLOAT_DTYPES)
+    dtype = _check_dtype(dtype)
     check_mode(mode)
-    if mode == "valid":
-        mode_slices(shapes[0], shapes[1], mode)  # one operand must cover the other
+    plan.mode_slices(shapes[0], shapes[1], mode)  # raises for an impossible 'valid'
     return shapes[0], shapes[1], dtype
 
 
-def predict_times(f_shape, g_shape, dtype, constants=None, mode="full"):
+def predict_times(
+    f_shape: Sequence[int],
+    g_shape: Sequence[int],
+    dtype: DTypeLike,
+    *,
+    constants: Mapping[str, Any] | None = None,
+    mode: str = "full",
+) -> dict[str, float]:
     """Predicted run time in seconds of each method for ``convolve(f, g, mode)``.
 
     ``correlate(f, g, mode)`` costs the same: it runs the same algorithms
     with the reversal and conjugate folded in.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
@@ -270,11 +322,11 @@ def predict_times(f_shape, g_shape, dtype, constants=None, mode="full"):
         Shapes of the two operands (same length, positive entries).
     dtype : dtype-like
         Result dtype: float32, float64, complex64 or complex128.
-    constants : dict, optional
+    constants : dict, optional, keyword-only
         Constants in the layout of :data:`COST_CONSTANTS`, for instance from
-        :func:`calibrate`; default: the installed ones
+        :func:`convcorr.calibration.calibrate`; default: those in effect
         (:func:`current_constants`).
-    mode : {'full', 'same', 'valid'}, optional
+    mode : {'full', 'same', 'valid'}, optional, keyword-only
         Output mode: the direct sum and the FFT cost less for the outputs
         ``'same'`` and ``'valid'`` keep.
 
@@ -288,20 +340,34 @@ def predict_times(f_shape, g_shape, dtype, constants=None, mode="full"):
     ------
     ValueError, TypeError
         As :func:`choose_method`, or malformed ``constants``.
+
+    Examples
+    --------
+    >>> sorted(predict_times((64,), (100000,), "float64", mode="same"))
+    ['direct', 'fft', 'oa']
     """
     f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype, mode)
-    constants = _active if constants is None else check_constants(constants)
-    return _predict(f_shape, g_shape, dtype.name, mode, constants)
+    chosen = current_constants() if constants is None else check_constants(constants)
+    return _predict(f_shape, g_shape, dtype.name, mode, chosen)
 
 
-def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
+def choose_method(
+    f_shape: Sequence[int],
+    g_shape: Sequence[int],
+    dtype: DTypeLike,
+    *,
+    constants: Mapping[str, Any] | None = None,
+    mode: str = "full",
+) -> str:
     """Method that ``convolve(f, g, mode, method='auto')`` uses for these shapes.
 
     Returns the method with the smallest time predicted by
     :func:`predict_times`: ``'direct'`` (the definition, over the kept
     outputs), ``'fft'`` (one FFT as long as the mode needs, see
-    :func:`convcorr.methods.circular_shape`) or ``'oa'`` (overlap-add, for a
+    :func:`convcorr.plan.circular_shape`) or ``'oa'`` (overlap-add, for a
     long signal and a short kernel). ``correlate`` chooses alike.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
@@ -309,9 +375,9 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
         Shapes of the two operands (same length, positive entries).
     dtype : dtype-like
         Result dtype: float32, float64, complex64 or complex128.
-    constants : dict, optional
+    constants : dict, optional, keyword-only
         As in :func:`predict_times`.
-    mode : {'full', 'same', 'valid'}, optional
+    mode : {'full', 'same', 'valid'}, optional, keyword-only
         Output mode, as in :func:`predict_times`.
 
     Returns
@@ -322,8 +388,10 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
     Raises
     ------
     ValueError, TypeError
-        Shapes that are not tuples of positive integers of equal length, or
-        a dtype outside the four floating dtypes.
+        Shapes that are not tuples of positive integers of equal length, a
+        dtype outside the four floating dtypes (the message points at
+        ``mode=`` when a mode was passed as the third argument), an unknown
+        mode, or a ``'valid'`` that the shapes make impossible.
 
     Examples
     --------
@@ -336,7 +404,7 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
     """
     f_shape, g_shape, dtype = _check_shapes(f_shape, g_shape, dtype, mode)
     if constants is None:
-        return _choose(f_shape, g_shape, dtype.char, mode)
+        return choose(f_shape, g_shape, dtype.char, mode)
     times = _predict(f_shape, g_shape, dtype.name, mode, check_constants(constants))
     return min(times, key=times.get)
 
@@ -344,17 +412,55 @@ def choose_method(f_shape, g_shape, dtype, constants=None, mode="full"):
 # --- replacing the constants ---------------------------------------------------------
 
 
-def check_constants(constants):
-    """Return ``constants`` as ``{dtype: {term: tuple}}`` or raise ``ValueError``.
+def _coefficients(coef: Any, where: str, count: int) -> tuple[float, ...]:
+    """``coef`` as a tuple of ``count`` finite non-negative floats, or an error naming ``where``."""
+    if isinstance(coef, np.ndarray) and coef.ndim == 1:
+        coef = coef.tolist()
+    if not isinstance(coef, (tuple, list)):
+        raise TypeError(
+            f"{where} must be a tuple or list of {count} real numbers; received "
+            f"{type(coef).__name__} {coef!r}"
+        )
+    for c in coef:
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, numbers.Real):
+            raise TypeError(
+                f"{where} must hold real numbers (int or float); received "
+                f"{type(c).__name__} {c!r} in {coef!r}"
+            )
+    values = tuple(float(c) for c in coef)
+    if len(values) != count or not all(math.isfinite(c) and c >= 0 for c in values):
+        raise ValueError(f"{where} must be {count} finite non-negative numbers; received {values}")
+    return values
+
+
+def check_constants(constants: Any) -> Constants:
+    """Return ``constants`` as ``{dtype: {term: tuple of float}}``, or raise.
 
     Every table present must name a floating dtype and hold every term of
-    :data:`TERMS` with that many finite, non-negative numbers; at least one
-    dtype must be present.
+    :data:`TERMS`, each a tuple or list of that many finite, non-negative
+    real numbers (``int`` or ``float``, not ``bool``); at least one dtype
+    must be present.
+
+    Raises
+    ------
+    TypeError
+        ``constants`` not a dict (a path says where to read it), or a
+        coefficient that is not a real number; the message names the entry.
+    ValueError
+        An empty dict, an unknown dtype, missing or extra terms, or the wrong
+        number of coefficients, a negative or non-finite one.
     """
-    if not isinstance(constants, dict) or not constants:
+    if not isinstance(constants, dict):
+        hint = ""
+        if isinstance(constants, (str, os.PathLike)):
+            hint = " (read a constants file with convcorr.calibration.load_constants first)"
+        raise TypeError(
+            "constants must be a dict {dtype: {term: coefficients}}; received "
+            f"{type(constants).__name__}{hint}"
+        )
+    if not constants:
         raise ValueError(
-            "constants must be a non-empty dict {dtype: {term: coefficients}}; "
-            f"received {type(constants).__name__}"
+            "constants must be a non-empty dict {dtype: {term: coefficients}}; received {}"
         )
     out = {}
     for name, table in constants.items():
@@ -364,279 +470,52 @@ def check_constants(constants):
                 f"constants[{name!r}] must have the terms {sorted(TERMS)}; received "
                 f"{sorted(table) if isinstance(table, dict) else type(table).__name__}"
             )
-        out[name] = {}
-        for term, coef in table.items():
-            coef = tuple(float(c) for c in coef)
-            if len(coef) != TERMS[term] or not all(math.isfinite(c) and c >= 0 for c in coef):
-                raise ValueError(
-                    f"constants[{name!r}][{term!r}] must be {TERMS[term]} finite "
-                    f"non-negative numbers; received {coef}"
-                )
-            out[name][term] = coef
+        out[name] = {
+            term: _coefficients(coef, f"constants[{name!r}][{term!r}]", TERMS[term])
+            for term, coef in table.items()
+        }
     return out
 
 
-def current_constants():
-    """The constants ``'auto'`` uses now (the committed ones unless replaced)."""
-    return _active
+def current_constants() -> Constants:
+    """The constants ``'auto'`` uses now, in this thread (the committed ones unless replaced)."""
+    return (_in_block.get() or _installed).constants
 
 
-def _resolve(constants):
-    if isinstance(constants, (str, os.PathLike)):
-        return load_constants(constants)
-    return check_constants(constants)
+def install_constants(constants: Mapping[str, Any]) -> Constants:
+    """Make ``'auto'`` use ``constants`` from now on, in every thread; return the previous ones.
 
+    ``constants`` is a dict in the layout of :data:`COST_CONSTANTS` (a file
+    written by :func:`convcorr.calibration.save_constants` is read with
+    :func:`convcorr.calibration.load_constants`). The choices are cached per
+    set of constants, so the next call already decides with the new ones.
+    ``install_constants(COST_CONSTANTS)`` restores the committed model. A
+    :func:`use_constants` block keeps its own constants until it ends.
 
-def install_constants(constants):
-    """Make ``'auto'`` use ``constants`` from now on; return the previous ones.
-
-    ``constants`` is a dict in the layout of :data:`COST_CONSTANTS` or the
-    path of a file written by :func:`save_constants`. The cache of choices
-    is cleared, so the next call already decides with the new constants.
-    ``install_constants(COST_CONSTANTS)`` restores the committed model.
+    Defined in chapter 9 (Fast convolution).
     """
-    global _active
-    previous, _active = _active, _resolve(constants)
-    _choose.cache_clear()
-    return previous
+    global _installed
+    model = _Model(check_constants(constants))
+    with _installing:
+        previous, _installed = _installed, model
+    return previous.constants
 
 
 @contextlib.contextmanager
-def use_constants(constants):
+def use_constants(constants: Mapping[str, Any]) -> Iterator[Constants]:
     """Context manager: ``'auto'`` uses ``constants`` inside the ``with`` block.
 
-    Accepts what :func:`install_constants` accepts; the previous constants
-    are restored (and the cache cleared) on leaving the block, even after an
-    exception.
+    Accepts what :func:`install_constants` accepts and yields the checked
+    constants. The block holds for the thread (more precisely, the
+    :mod:`contextvars` context) that entered it: other threads keep theirs,
+    and leaving blocks in any interleaving across threads restores each
+    thread's own previous constants, even after an exception.
+
+    Defined in chapter 9 (Fast convolution).
     """
-    previous = install_constants(constants)
+    model = _Model(check_constants(constants))
+    token = _in_block.set(model)
     try:
-        yield current_constants()
+        yield model.constants
     finally:
-        install_constants(previous)
-
-
-def machine_description():
-    """A dict describing this machine and library versions, for a constants file."""
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        with open("/proc/cpuinfo") as info:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                cpu,
-            )
-    import scipy
-
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "measured": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
-def save_constants(constants, path, machine=None):
-    """Write ``constants`` to a JSON file with the machine they were measured on.
-
-    ``machine`` defaults to :func:`machine_description` of this machine (save
-    on the machine that ran :func:`calibrate`).
-    """
-    record = {
-        "convcorr_cost_constants": 1,
-        "machine": machine_description() if machine is None else dict(machine),
-        "constants": check_constants(constants),
-    }
-    with open(path, "w") as out:
-        json.dump(record, out, indent=1)
-
-
-def load_constants(path, with_machine=False):
-    """Read constants written by :func:`save_constants`.
-
-    Returns the constants (checked as by :func:`install_constants`), or
-    ``(constants, machine)`` with ``with_machine=True``.
-    """
-    with open(path) as src:
-        record = json.load(src)
-    if not isinstance(record, dict) or "constants" not in record:
-        raise ValueError(f"{os.fspath(path)!r} is not a constants file written by save_constants")
-    constants = check_constants(record["constants"])
-    return (constants, record.get("machine", {})) if with_machine else constants
-
-
-# --- calibration ---------------------------------------------------------------------
-
-
-def best_time(fns, repeats, budget=1e-3):
-    """Fastest seconds per call of each of ``fns`` over ``repeats`` batches.
-
-    Each function runs in batches sized to last about ``budget`` seconds, and
-    the batches of all functions alternate. Load from other processes only
-    ever adds time, so the fastest batch estimates the unloaded cost, which
-    is what the cost model should predict.
-    """
-    loops = []
-    for fn in fns:
-        fn()
-        start = time.perf_counter()
-        fn()
-        once = max(time.perf_counter() - start, 1e-7)
-        loops.append(max(1, int(budget / once)))
-    samples = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, n, out in zip(fns, loops, samples):
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            out.append((time.perf_counter() - start) / n)
-    return [min(s) for s in samples]
-
-
-#: Cases timed by :func:`calibrate` for each term: ``(kernel, signal)`` in
-#: ``'full'`` mode or ``(kernel, signal, mode)``; integers are 1-D lengths.
-#: Every term sees all three modes, so that the kept-output features are fitted
-#: on what they price.
-CALIBRATION_CASES = {
-    "direct_1d": [
-        (3, 64),
-        (3, 4096),
-        (3, 65536),
-        (11, 16384),
-        (16, 64),
-        (16, 1024),
-        (16, 16384),
-        (128, 4096),
-        (128, 65536),
-        (256, 256),
-        (1024, 1024),
-        (4096, 4096),
-        (4096, 4096, "same"),
-        (4000, 4096, "valid"),
-        (65530, 65536, "valid"),
-        (128, 65536, "valid"),
-        (1024, 256, "same"),
-    ],
-    "direct_nd": [
-        ((1, 1), (8, 8)),
-        ((3, 3), (32, 32)),
-        ((5, 5), (16, 16)),
-        ((3, 3), (256, 256)),
-        ((8, 8), (128, 128)),
-        ((16, 16), (64, 64)),
-        ((5, 5), (64, 64), "same"),
-        ((3, 3, 3), (16, 16, 16), "same"),
-        ((16, 16), (64, 64), "valid"),
-        ((60, 60), (64, 64), "valid"),
-        ((30, 30, 30), (32, 32, 32), "valid"),
-    ],
-    "fft": [(n, n) for n in (16, 256, 1024, 4096, 16384, 65536, 262144)]
-    + [(16, 1024), (128, 16384), (4096, 4096, "same"), (65536, 65536, "valid")]
-    + [((64, 64), (64, 64), "same"), ((16, 16, 16), (32, 32, 32), "valid")],
-    "oa": [
-        (3, 1024),
-        (16, 1024),
-        (64, 4096),
-        (16, 16384),
-        (16, 65536),
-        (128, 65536),
-        (128, 262144),
-        (1024, 262144),
-        (128, 65536, "same"),
-        (128, 65536, "valid"),
-    ],
-}
-
-
-def _random(shape, dtype, rng):
-    x = rng.standard_normal(shape)
-    if np.dtype(dtype).kind == "c":
-        x = x + 1j * rng.standard_normal(shape)
-    return x.astype(dtype)
-
-
-def _direct_loop(f, g, dtype, mode):
-    # the N-D strategies direct_nd prices (the flat one is priced as 1-D)
-    strategy = direct_plan(f.shape, g.shape, mode, dtype.kind == "f", flat=False)[0]
-    return methods.direct(f, g, dtype, mode, strategy=strategy)
-
-
-_RUNNERS = {
-    "direct_1d": methods.direct,
-    "direct_nd": _direct_loop,
-    "fft": methods.fft,
-    "oa": methods.oa,
-}
-
-
-class Calibration(NamedTuple):
-    """What :func:`calibrate` returns."""
-
-    #: ``{dtype: {term: coefficients}}``, ready for :func:`use_constants`.
-    constants: dict
-    #: ``(dtype, term, f_shape, g_shape, mode, seconds)`` for every timed case.
-    measurements: list
-
-
-def calibrate(dtypes=_FLOAT_DTYPES, repeats=15, cases=None, seed=0):
-    """Measure each method and fit the constants of the cost model.
-
-    For every dtype, times all cases in ``cases`` (default
-    :data:`CALIBRATION_CASES`) in one round-robin (:func:`best_time`), then
-    fits each term's constants by non-negative least squares on the
-    relative error, ``min sum ((x . c - t) / t)^2`` over its cases, so that
-    small and large sizes weigh alike.
-
-    Parameters
-    ----------
-    dtypes : sequence of str, optional
-        Dtypes to calibrate (default all four floating dtypes).
-    repeats : int, optional
-        Timed batches per case; the fastest is kept.
-    cases : dict, optional
-        ``{term: [(f_shape, g_shape), ...]}`` or ``(f_shape, g_shape, mode)``,
-        as :data:`CALIBRATION_CASES` (integers stand for 1-D lengths).
-    seed : int, optional
-        Seed of the random test signals.
-
-    Returns
-    -------
-    Calibration
-        ``(constants, measurements)``: the constants in the layout of
-        :data:`COST_CONSTANTS` (install them with :func:`use_constants` or
-        :func:`install_constants`, keep them with :func:`save_constants`),
-        and ``(dtype, term, f_shape, g_shape, mode, seconds)`` for every case.
-    """
-    from scipy.optimize import nnls
-
-    cases = CALIBRATION_CASES if cases is None else cases
-    rng = np.random.default_rng(seed)
-    constants, measurements = {}, []
-    for name in dtypes:
-        dtype = np.dtype(name)
-        jobs = []
-        for term, shapes in cases.items():
-            for fs, gs, *rest in shapes:
-                fs = (fs,) if isinstance(fs, int) else tuple(fs)
-                gs = (gs,) if isinstance(gs, int) else tuple(gs)
-                mode = rest[0] if rest else "full"
-                f, g = _random(fs, dtype, rng), _random(gs, dtype, rng)
-                run = functools.partial(_RUNNERS[term], f, g, dtype, mode)
-                jobs.append((term, fs, gs, mode, run))
-        # one round-robin over every case, so that a burst of load from
-        # another process cannot favour one method over another
-        times = best_time([job[-1] for job in jobs], repeats)
-        constants[name] = {}
-        for term in cases:
-            rows, ts = [], []
-            for (m, fs, gs, mode, _), t in zip(jobs, times):
-                if m == term:
-                    rows.append(features(term, fs, gs, dtype.kind == "f", mode))
-                    ts.append(t)
-                    measurements.append((name, term, fs, gs, mode, t))
-            a = np.array(rows) / np.array(ts)[:, None]
-            coef, _ = nnls(a, np.ones(len(ts)))
-            constants[name][term] = tuple(float(f"{c:.3g}") for c in coef)
-    return Calibration(constants, measurements)
+        _in_block.reset(token)

@@ -10,76 +10,66 @@ The first argument is the kernel (or template), the second the signal.
 For every mode the results equal SciPy's ``scipy.signal.convolve(g, f, mode)``
 and ``scipy.signal.correlate(g, f, mode)``: note the swapped order.
 
-This module validates the input once, chooses the method (with
-:mod:`convcorr.costmodel` for ``'auto'``) and runs one of the algorithms of
-:mod:`convcorr.methods`.
+This module validates the input once and hands it to :func:`_dispatch`, the one
+place that resolves the method (with :mod:`convcorr.costmodel` for ``'auto'``)
+and runs its algorithm from :data:`convcorr.methods.ALGORITHMS` behind one of
+the guards of :mod:`convcorr.guards`, which also refuse non-finite input.
 """
 
 from __future__ import annotations
 
-import operator
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import costmodel, guards, methods
+from . import costmodel, guards, methods, plan
 from ._checks import (
-    METHODS,
-    MODES,
     as_signal,
-    check_finite,
+    check_choice,
     check_length,
-    check_method,
     check_mode,
     check_operands,
-    screen_finite,
+    result_dtype,
 )
-from ._checks import result_dtype as _result_dtype
-from ._shapes import mode_slices
+from .methods import METHODS
+from .plan import MODES
 
-__all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
+__all__ = ["Method", "Mode", "convolve", "correlate", "correlation_lags", "reverse_conj"]
 
+#: The values of ``mode`` (:data:`convcorr.plan.MODES`), for type checkers.
 Mode = Literal["full", "same", "valid"]
+#: The values of ``method`` (:data:`convcorr.methods.METHODS`), for type checkers.
 Method = Literal["auto", "direct", "fft", "oa"]
 
-_RUN = {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
 
+def _run(f: ArrayLike, g: ArrayLike, mode: str, method: str, correlate: bool) -> np.ndarray:
+    """``f * g`` (or ``f ⋆ g``): check the boundary, then :func:`_dispatch`.
 
-def _finite_signal(x, name):
-    return check_finite(as_signal(x, name), name)
-
-
-def _run(f, g, mode, method, correlate):
-    """``f * g`` (or ``f ⋆ g``): validate, pick the method, run it.
-
-    A plain call (:func:`_plain_call`) takes :func:`_run_plain`, which checks
-    finiteness as cheaply as the method allows; anything else gets the full
-    checks at the boundary, which accept it or raise the precise error.
+    A plain call (:func:`_plain_call`) is checked in well under a
+    microsecond and computed in the dtype of its operands; anything else
+    gets the full checks, which accept it (converting lists, integers,
+    float16, other byte orders) or raise the precise error. Finiteness is
+    left to :func:`_dispatch`, which knows the method.
     """
     if _plain_call(f, g, mode, method):
-        return _run_plain(f, g, mode, method, correlate)
-    check_method(method)
-    f, g, _ = check_operands(f, g, mode, _finite_signal)
-    dtype = _result_dtype(f, g)
-    if method == "auto":
-        method = costmodel._choose(f.shape, g.shape, dtype.char, mode)
-    if f.dtype.kind in "biu" and g.dtype.kind in "biu":
-        return guards.integer(method, f, g, mode, correlate)
-    if method == "direct":
-        return methods.direct(f, g, dtype, mode, correlate)
-    return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
+        dtype = f.dtype
+        if not (dtype is g.dtype and dtype.itemsize > 2 and dtype.isnative):
+            dtype = result_dtype(f, g)  # the common case skips result_type's overhead
+    else:
+        check_choice(method, "method", METHODS)
+        f, g, _ = check_operands(f, g, mode, as_signal)
+        dtype = result_dtype(f, g)
+    return _dispatch(f, g, dtype, mode, method, correlate)
 
 
-def _plain_call(f, g, mode, method):
+def _plain_call(f: object, g: object, mode: object, method: object) -> bool:
     """Whether the common call passes every boundary check but finiteness, decided fast.
 
     Two non-empty ndarrays (not subclasses such as masked arrays) of one
     ``ndim``, floating or complex, a known mode and method and a possible
     ``'valid'``. Anything else goes through the full checks, which accept it
-    or raise the precise error. Finiteness is left to :func:`_run_plain`,
-    which knows the method. This keeps a tiny call's validation to well
-    under a microsecond.
+    or raise the precise error.
     """
     return (
         type(f) is np.ndarray
@@ -93,71 +83,31 @@ def _plain_call(f, g, mode, method):
         and isinstance(method, str)
         and mode in MODES
         and method in METHODS
-        # of two non-empty 1-D operands one always covers the other
-        and (mode != "valid" or f.ndim == 1 or _one_covers(f.shape, g.shape))
+        # of two non-empty 1-D operands one always covers the other: every mode is possible
+        and (f.ndim == 1 or plan.mode_possible(f.shape, g.shape, mode))
     )
 
 
-def _check_finite_inputs(f, g):
-    # check_finite screens with one BLAS pass itself and looks closer only when that fails
-    check_finite(f, "f")
-    check_finite(g, "g")
+def _dispatch(
+    f: np.ndarray, g: np.ndarray, dtype: np.dtype, mode: str, method: str, correlate: bool
+) -> np.ndarray:
+    """Run the algorithm ``method`` names on validated operands, behind its guard.
 
+    ``'auto'`` becomes the cost model's choice. Then, by operands:
 
-def _one_covers(f_shape, g_shape):
-    # map over operator functions: a third of the time of generator expressions
-    return all(map(operator.ge, f_shape, g_shape)) or all(map(operator.le, f_shape, g_shape))
-
-
-def _kept_outputs_read_every_input(f_shape, g_shape, mode):
-    """Whether every sample of ``f`` and of ``g`` is a term of some output ``mode`` keeps.
-
-    Along an axis with ``m`` kernel and ``n`` signal samples, ``f[i]`` is a
-    term of the full outputs ``i .. i + n - 1`` and ``g[j]`` of ``j .. j + m - 1``
-    (for correlation the mirror image ``m - 1 - i``, the same set of ``i``).
-    ``'full'`` keeps every output and ``'valid'`` the outputs ``min(m, n) - 1
-    .. max(m, n) - 1``, which meet all of these ranges. ``'same'`` keeps
-    ``s .. s + n - 1`` with ``s = (m - 1) // 2``: every ``g[j]`` range meets
-    it, and every ``f[i]`` range does exactly when the last one, ``i = m - 1``,
-    does: when ``m - 1 <= s + n - 1``, i.e. ``n >= m - s``, which fails only
-    for a kernel more than about twice as long as the signal. The kept
-    outputs are a product of per-axis ranges, so this holds in N-D when it
-    holds on every axis.
+    * bool and integer operands: :func:`convcorr.guards.integer`, exact under
+      every method (and finite by nature);
+    * the FFT paths: :func:`convcorr.guards.scaled`, whose pass measuring the
+      operands' magnitudes also refuses a NaN or an infinity;
+    * the direct sum: :func:`convcorr.guards.screened`, which refuses them
+      from its output.
     """
-    if mode != "same":
-        return True
-    return all(n + (m - 1) // 2 >= m for m, n in zip(f_shape, g_shape))
-
-
-def _run_plain(f, g, mode, method, correlate):
-    """``f * g`` (or ``f ⋆ g``) of a plain call whose finiteness is still to be checked.
-
-    The package's rule is that non-finite input is refused. When every input
-    sample is a term of some kept output (:func:`_kept_outputs_read_every_input`:
-    always in ``'full'`` and ``'valid'``, in ``'same'`` unless the kernel is
-    more than about twice the signal), a finite output of the direct sum
-    proves finite inputs, because a sum with a NaN or infinity among its
-    terms is never finite: then only the (often much smaller) output is
-    screened, and the inputs are looked at only when that screen fails. The
-    FFT paths spread a non-finite input to every output, so their inputs are
-    checked first, by :func:`convcorr.guards.scaled`.
-    """
-    dtype = f.dtype
-    if not (dtype is g.dtype and dtype.itemsize > 2 and dtype.isnative):
-        dtype = _result_dtype(f, g)  # the common case skips result_type's overhead
     if method == "auto":
-        method = costmodel._choose(f.shape, g.shape, dtype.char, mode)
-    if method != "direct":
-        # guards.scaled screens both operands (refusing NaN and infinity) in
-        # the pass that measures their magnitudes: no separate check
-        return guards.scaled(_RUN[method], f, g, dtype, mode, correlate)
-    if f.ndim == 1 and f.dtype is dtype and g.dtype is dtype:
-        out = methods.direct_1d(f, g, mode, correlate)  # no conversions to make
-    else:
-        out = methods.direct(f, g, dtype, mode, correlate)
-    if not (_kept_outputs_read_every_input(f.shape, g.shape, mode) and screen_finite(out)):
-        _check_finite_inputs(f, g)
-    return out
+        method = costmodel.choose(f.shape, g.shape, dtype.char, mode)
+    if f.dtype.kind in "biu" and g.dtype.kind in "biu":
+        return guards.integer(method, f, g, mode, correlate)
+    guard = guards.screened if method == "direct" else guards.scaled
+    return guard(methods.ALGORITHMS[method], f, g, dtype, mode, correlate)
 
 
 def convolve(
@@ -169,6 +119,8 @@ def convolve(
 
     summed over every index ``m`` where both factors are defined (zero
     elsewhere).
+
+    Defined in chapter 1 (Two operations, one flip).
 
     Parameters
     ----------
@@ -236,6 +188,8 @@ def reverse_conj(f: ArrayLike) -> np.ndarray:
     On a finite array the reversal maps index ``m`` to ``len - 1 - m``, so the
     origin moves to the last sample; the lag bookkeeping of
     :func:`correlate` accounts for that.
+
+    Defined in chapter 1 (Two operations, one flip).
     """
     f = np.asarray(f)
     return np.conj(f[(slice(None, None, -1),) * f.ndim])
@@ -252,6 +206,8 @@ def correlate(
     along each axis, from ``-(len(f) - 1)`` to ``len(g) - 1`` in ``'full'``
     mode (see :func:`correlation_lags`). Computed as the convolution
     ``conj(f[-m]) * g`` (the conversion identity).
+
+    Defined in chapter 1 (Two operations, one flip).
 
     Parameters
     ----------
@@ -298,6 +254,8 @@ def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
     :func:`correlate` keeps, so ``g_len`` and ``|g_len - f_len| + 1`` lags.
     Only the returned lags are built, so ``'valid'`` of huge lengths is cheap.
 
+    Defined in chapter 1 (Two operations, one flip).
+
     Parameters
     ----------
     f_len, g_len : int
@@ -323,6 +281,6 @@ def correlation_lags(f_len: int, g_len: int, mode: Mode = "full") -> np.ndarray:
     f_len = check_length(f_len, "f_len")
     g_len = check_length(g_len, "g_len")
     check_mode(mode)
-    keep = mode_slices((f_len,), (g_len,), mode)[0]
+    keep = plan.mode_slices((f_len,), (g_len,), mode)[0]
     # index i of the full output holds lag i - (f_len - 1)
     return np.arange(keep.start - (f_len - 1), keep.stop - (f_len - 1))

@@ -17,18 +17,22 @@ The cost is ``O(f.size * g.size)`` Python operations: meant for arrays of a
 few dozen entries, not for numerical work (use :mod:`convcorr` for that).
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import Any
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
 from ._checks import check_not_masked, check_not_scalar_or_empty, check_operands
-from ._shapes import full_shape
+from .plan import full_shape
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 
 
-def _exact_entry(x, name):
+def _exact_entry(x: Any, name: str) -> int | numbers.Rational | sympy.Expr:
     """Return ``x`` as an exact scalar (``int``, ``Fraction`` or SymPy)."""
     if isinstance(x, sympy.Expr):
         return x
@@ -43,7 +47,7 @@ def _exact_entry(x, name):
     )
 
 
-def as_exact(x, name):
+def as_exact(x: Any, name: str) -> np.ndarray:
     """Convert ``x`` to a non-empty object array of exact entries, ``ndim >= 1``.
 
     Raises
@@ -65,21 +69,23 @@ def as_exact(x, name):
     return out
 
 
-def _conj(x):
+def _conj(x: Any) -> Any:
     return sympy.conjugate(x) if isinstance(x, sympy.Expr) else x
 
 
-def _in_range(index, shape):
+def _in_range(index: tuple[int, ...], shape: tuple[int, ...]) -> bool:
     return all(0 <= i < n for i, n in zip(index, shape, strict=True))
 
 
-def convolve(f, g, mode="full"):
+def convolve(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     """Exact convolution ``f * g`` of two N-D arrays, by the definition.
 
     .. math:: (f * g)[n] = \\sum_m f[m]\\, g[n - m]
 
     over every ``m`` with ``0 <= m < f.shape`` and ``0 <= n - m < g.shape``
     (componentwise); ``n = 0 .. len(f) + len(g) - 2`` on each axis.
+
+    Defined in chapter 5 (Discrete identities, verified).
 
     Parameters
     ----------
@@ -116,7 +122,7 @@ def convolve(f, g, mode="full"):
     return out[keep]
 
 
-def correlate(f, g, mode="full"):
+def correlate(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     """Exact cross-correlation ``f ⋆ g`` of two N-D arrays, by the definition.
 
     .. math:: (f \\star g)[k] = \\sum_m \\overline{f[m]}\\, g[m + k]
@@ -124,6 +130,8 @@ def correlate(f, g, mode="full"):
     over every ``m`` with ``0 <= m < f.shape`` and ``0 <= m + k < g.shape``;
     along each axis the lag runs over ``k = -(len(f) - 1) .. len(g) - 1``
     and is stored at index ``k + len(f) - 1``.
+
+    Defined in chapter 5 (Discrete identities, verified).
 
     Parameters
     ----------
@@ -160,8 +168,11 @@ def correlate(f, g, mode="full"):
     return out[keep]
 
 
-def reverse_conj(f):
-    """Exact ``conj(f[-m])``: reversed along every axis and conjugated."""
+def reverse_conj(f: ArrayLike) -> np.ndarray:
+    """Exact ``conj(f[-m])``: reversed along every axis and conjugated.
+
+    Defined in chapter 5 (Discrete identities, verified).
+    """
     f = as_exact(f, "f")
     rev = f[(slice(None, None, -1),) * f.ndim]
     out = np.empty(rev.shape, dtype=object)
@@ -170,8 +181,10 @@ def reverse_conj(f):
     return out
 
 
-def symbols(name, shape, **assumptions):
+def symbols(name: str, shape: int | tuple[int, ...], **assumptions: bool) -> np.ndarray:
     """Object array of distinct SymPy symbols ``name_i`` (``name_i_j`` in 2-D).
+
+    Defined in chapter 5 (Discrete identities, verified).
 
     Parameters
     ----------
@@ -205,11 +218,13 @@ def symbols(name, shape, **assumptions):
     return out
 
 
-def equal(a, b):
+def equal(a: ArrayLike, b: ArrayLike) -> bool:
     """``True`` when two exact arrays have equal shapes and equal entries.
 
     Entries are compared by expanding their difference, so
     ``a*(b + c)`` equals ``a*b + a*c``.
+
+    Defined in chapter 5 (Discrete identities, verified).
     """
     a = np.asarray(a, dtype=object)
     b = np.asarray(b, dtype=object)

@@ -11,19 +11,31 @@
   (exact) into a range where no product of spectra overflows or underflows,
   and scale the result back, so that they stay finite wherever the direct sum
   does.
+* :func:`screened`: the direct sum of floating operands.
+
+Both :func:`scaled` and :func:`screened` refuse a NaN or an infinity in
+either operand, the package's rule for every method (the direct sum would
+spread it to the outputs whose window touches it, an FFT to every output),
+each at the cost of a pass it makes anyway; the message comes from
+:func:`convcorr._checks.check_finite`.
 
 The rounding bound is a conservative form of Percival's bound for FFT
 multiplication, ``|error| <= C eps log2(L) ||f||_2 ||g||_2``; measured errors
 stay a thousand times below ``C = 32`` used here.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from . import methods
-from ._checks import check_finite
-from ._shapes import full_shape
+from . import methods, plan
+from ._checks import check_finite, screen_finite
+from .methods import Algorithm
+
+__all__ = ["FFT_ERROR_FACTOR", "fft_is_exact", "integer", "ldexp", "scaled", "screened"]
 
 _EPS64 = float(np.finfo(np.float64).eps)
 #: Safety factor of the FFT rounding bound (see the module docstring).
@@ -31,37 +43,40 @@ FFT_ERROR_FACTOR = 32.0
 _INT64_LIMIT = 2.0**62  # float estimates of partial sums stay below 2**63 with margin
 
 
-def _abs_stats(x):
+def _abs_stats(x: np.ndarray) -> tuple[float, float, float]:
     """(sum |x|, max |x|, ||x||_2) of an integer array, in float64."""
     a = np.abs(x.astype(np.float64))
     return float(a.sum()), float(a.max()), math.sqrt(float(np.dot(a.ravel(), a.ravel())))
 
 
-def _fft_length(f_shape, g_shape):
-    return math.prod(methods.fft_shape(full_shape(f_shape, g_shape), True))
+def _fft_length(f_shape: tuple[int, ...], g_shape: tuple[int, ...]) -> int:
+    return math.prod(plan.fft_shape(plan.full_shape(f_shape, g_shape), True))
 
 
-def fft_is_exact(f_norm, g_norm, length):
+def fft_is_exact(f_norm: float, g_norm: float, length: int) -> bool:
     """Whether rounding a float64 FFT convolution recovers exact integers.
 
     True when ``FFT_ERROR_FACTOR * eps * log2(length) * f_norm * g_norm`` (a
     bound on the largest rounding error) is below 1/2.
+
+    Defined in chapter 9 (Fast convolution).
     """
     bound = FFT_ERROR_FACTOR * _EPS64 * math.log2(max(length, 2)) * f_norm * g_norm
     return bound < 0.5
 
 
-def _kept_shape(f_shape, g_shape, mode):
-    return tuple(methods.kept_range(m, n, mode)[1] for m, n in zip(f_shape, g_shape))
-
-
-def integer(method, f, g, mode="full", correlate=False):
+def integer(
+    method: str, f: np.ndarray, g: np.ndarray, mode: str = "full", correlate: bool = False
+) -> np.ndarray:
     """Exact ``f * g`` (or ``f ⋆ g``) of bool/integer arrays over the kept outputs, as float64.
+
+    Defined in chapter 9 (Fast convolution).
 
     Parameters
     ----------
     method : {'direct', 'fft', 'oa'}
-        The algorithm of :mod:`convcorr.methods` that does the arithmetic.
+        The name of the algorithm (:data:`convcorr.methods.ALGORITHMS`) that
+        does the arithmetic.
     f, g : numpy.ndarray
         Validated bool or integer operands of equal ``ndim``.
     mode : {'full', 'same', 'valid'}
@@ -74,12 +89,13 @@ def integer(method, f, g, mode="full", correlate=False):
         The exact integer result, rounded to float64 only where it exceeds
         ``2**53`` in magnitude (the float64 nearest to the exact integer).
     """
-    run = getattr(methods, method)
+    run = methods.ALGORITHMS[method]
     f_sum, f_max, f_norm = _abs_stats(f)
     g_sum, g_max, g_norm = _abs_stats(g)
     if min(f_sum * g_max, f_max * g_sum) >= _INT64_LIMIT:
         # partial sums may leave int64: exact Python integers, by the definition
-        out = methods.direct(f.astype(object), g.astype(object), object, mode, correlate)
+        direct = methods.ALGORITHMS["direct"]
+        out = direct(f.astype(object), g.astype(object), np.dtype(object), mode, correlate)
         return out.astype(np.float64)
     f, g = f.astype(np.int64), g.astype(np.int64)
     if method == "direct":
@@ -91,7 +107,7 @@ def integer(method, f, g, mode="full", correlate=False):
     return _limbs_run(run, f, g, mode, correlate, length).astype(np.float64)
 
 
-def _limb_bits(f, g, length):
+def _limb_bits(f: np.ndarray, g: np.ndarray, length: int) -> int:
     """Largest limb width ``b`` whose limb products the FFT computes exactly.
 
     A limb holds values of magnitude below ``2**b``, so its 2-norm is below
@@ -102,7 +118,7 @@ def _limb_bits(f, g, length):
     return max(1, math.floor(math.log2(budget) / 2))
 
 
-def _limbs(x, bits):
+def _limbs(x: np.ndarray, bits: int) -> list[np.ndarray]:
     """``x = sum_j limbs[j] * 2**(bits j)``: low limbs in ``[0, 2**bits)``, the top one signed."""
     top = int(np.abs(x).max()).bit_length()
     count = max(1, -(-top // bits))
@@ -112,7 +128,9 @@ def _limbs(x, bits):
     return limbs
 
 
-def _limbs_run(run, f, g, mode, correlate, length):
+def _limbs_run(
+    run: Algorithm, f: np.ndarray, g: np.ndarray, mode: str, correlate: bool, length: int
+) -> np.ndarray:
     """Exact int64 result from FFT products of limbs (wrapping sums are exact).
 
     ``f ⋆ g`` and ``f * g`` are bilinear, so the result is the sum of the limb
@@ -122,7 +140,7 @@ def _limbs_run(run, f, g, mode, correlate, length):
     """
     bits = _limb_bits(f, g, length)
     f_limbs, g_limbs = _limbs(f, bits), _limbs(g, bits)
-    out = np.zeros(_kept_shape(f.shape, g.shape, mode), dtype=np.int64)
+    out = np.zeros(plan.kept_shape(f.shape, g.shape, mode), dtype=np.int64)
     for i, fl in enumerate(f_limbs):
         for j, gl in enumerate(g_limbs):
             shift = bits * (i + j)
@@ -136,14 +154,14 @@ def _limbs_run(run, f, g, mode, correlate, length):
 # --- overflow-safe scaling of the FFT paths ---------------------------------------
 
 
-def _max_abs(x):
+def _max_abs(x: np.ndarray) -> np.generic:
     """Largest absolute value of a real or imaginary part (a NumPy scalar)."""
     if x.dtype.kind == "c":
         return max(_max_abs(x.real), _max_abs(x.imag))
     return max(x.max(), -x.min())
 
 
-def _exponent_range(x, name):
+def _exponent_range(x: np.ndarray, name: str) -> tuple[int, int] | tuple[None, None]:
     """Binary exponents ``(lo, hi)`` with ``2**(lo-1) <= max|x| < 2**hi``, from one BLAS pass.
 
     ``s = sum |x|^2`` gives ``sqrt(s / size) <= max|x| <= sqrt(s)``. When ``s``
@@ -162,8 +180,12 @@ def _exponent_range(x, name):
     return e, e
 
 
-def _ldexp(x, exponent):
-    """``x * 2**exponent`` exactly (complex: both parts), a new array."""
+def ldexp(x: np.ndarray, exponent: int) -> np.ndarray:
+    """``x * 2**exponent``, exact away from overflow and subnormals (complex: both parts).
+
+    Returns a new array of ``x``'s dtype; ``numpy.ldexp`` alone refuses
+    complex input.
+    """
     if x.dtype.kind == "c":
         out = np.empty_like(x)
         out.real = np.ldexp(x.real, exponent)
@@ -172,7 +194,14 @@ def _ldexp(x, exponent):
     return np.ldexp(x, exponent)
 
 
-def scaled(run, f, g, dtype, mode="full", correlate=False):
+def scaled(
+    run: Algorithm,
+    f: np.ndarray,
+    g: np.ndarray,
+    dtype: DTypeLike,
+    mode: str = "full",
+    correlate: bool = False,
+) -> np.ndarray:
     """``run(f, g, dtype, mode, correlate)`` with the operands scaled by powers of two when needed.
 
     Operands whose largest magnitude may lie outside ``2**(+-emax/4)`` of the
@@ -193,10 +222,38 @@ def scaled(run, f, g, dtype, mode="full", correlate=False):
     g = g if g.dtype.kind in "fc" else g.astype(dtype)
     (f_lo, f_hi), (g_lo, g_hi) = _exponent_range(f, "f"), _exponent_range(g, "g")
     if f_lo is None or g_lo is None:  # an all-zero operand
-        return np.zeros(_kept_shape(f.shape, g.shape, mode), dtype=dtype)
+        return np.zeros(plan.kept_shape(f.shape, g.shape, mode), dtype=dtype)
     if max(abs(f_lo), abs(f_hi), abs(g_lo), abs(g_hi)) <= window:
         return run(f, g, dtype, mode, correlate)
     ef, eg = int(np.frexp(_max_abs(f))[1]), int(np.frexp(_max_abs(g))[1])
-    f = _ldexp(f.astype(dtype, copy=False), -ef)
-    g = _ldexp(g.astype(dtype, copy=False), -eg)
-    return _ldexp(run(f, g, dtype, mode, correlate), ef + eg)
+    f = ldexp(f.astype(dtype, copy=False), -ef)
+    g = ldexp(g.astype(dtype, copy=False), -eg)
+    return ldexp(run(f, g, dtype, mode, correlate), ef + eg)
+
+
+def screened(
+    run: Algorithm,
+    f: np.ndarray,
+    g: np.ndarray,
+    dtype: DTypeLike,
+    mode: str = "full",
+    correlate: bool = False,
+) -> np.ndarray:
+    """``run(f, g, dtype, mode, correlate)``, the direct sum, refusing non-finite operands.
+
+    When every input sample is a term of some kept output
+    (:func:`convcorr.plan.kept_outputs_read_every_input`), a finite output
+    proves finite inputs, since a sum with a NaN or infinity among its terms
+    is never finite: only the (often much smaller) output is screened, and
+    the inputs are looked at only when that screen fails.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` or ``g`` holds a NaN or an infinity.
+    """
+    out = run(f, g, dtype, mode, correlate)
+    if not (plan.kept_outputs_read_every_input(f.shape, g.shape, mode) and screen_finite(out)):
+        check_finite(f, "f")
+        check_finite(g, "g")
+    return out

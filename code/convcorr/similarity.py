@@ -21,16 +21,24 @@ Every function refuses non-finite input (``ValueError``): one NaN would
 otherwise spread through the FFT to every score, or be skipped by ``argmax``.
 """
 
+from __future__ import annotations
+
 import numbers
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import scipy.fft as sfft
 from numpy.typing import ArrayLike
 
-from . import correlate, correlation_lags
-from ._checks import as_signal, check_finite
-from .discrete import Method, Mode
+from ._checks import (
+    as_finite_signal,
+    check_choice,
+    check_length,
+    check_same_ndim,
+    result_dtype,
+)
+from .discrete import Method, Mode, correlate, correlation_lags
+from .guards import ldexp
 
 # Deviations of a window from its mean below this many ulps of its largest
 # value are what rounding the mean leaves of a constant window.
@@ -39,43 +47,22 @@ _FLAT_ULPS = 8
 _BLOCK = 1 << 21
 
 
-def _array(x, name):
-    """``x`` as a non-empty, finite, numeric array of at least one dimension."""
-    return check_finite(as_signal(x, name), name)
-
-
-def _pair(f, g, names=("f", "g")):
-    f = _array(f, names[0])
-    g = _array(g, names[1])
-    if f.ndim != g.ndim:
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same number of dimensions; "
-            f"received {names[0]}.ndim={f.ndim} and {names[1]}.ndim={g.ndim}"
-        )
+def _pair(
+    f: ArrayLike, g: ArrayLike, names: tuple[str, str] = ("f", "g")
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both operands as finite numeric signals of one ``ndim`` (errors name them)."""
+    f = as_finite_signal(f, names[0])
+    g = as_finite_signal(g, names[1])
+    check_same_ndim(f, g, names)
     return f, g
 
 
-def _choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        listing = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listing}; received {value!r}")
-    return value
-
-
-def _work_dtype(*arrays):
+def _work_dtype(*arrays: np.ndarray) -> np.dtype:
     """At least double precision: float16 and float32 sums lose too much."""
     return np.result_type(*arrays, np.float64)
 
 
-def _out_dtype(*arrays):
-    """The dtype :func:`convcorr.correlate` returns for these operands."""
-    dtype = np.result_type(*arrays).newbyteorder("=")
-    if dtype.kind in "biu":
-        return np.dtype(np.float64)
-    return np.dtype(np.float32) if dtype == np.float16 else dtype
-
-
-def _unit_scale(x):
+def _unit_scale(x: np.ndarray) -> tuple[np.ndarray, int]:
     """``x`` times the power of two that brings ``max|x|`` into ``[0.5, 1)``, and the exponent.
 
     Multiplying by a power of two is exact (away from subnormals), so quotients
@@ -86,17 +73,7 @@ def _unit_scale(x):
     if top == 0.0:
         return x, 0
     exponent = int(np.frexp(top)[1])
-    return _ldexp(x, -exponent), exponent
-
-
-def _ldexp(x, exponent):
-    """``x * 2**exponent``, exact, for real or complex ``x``."""
-    if not np.iscomplexobj(x):
-        return np.ldexp(x, exponent)
-    out = np.empty_like(x)
-    out.real = np.ldexp(x.real, exponent)
-    out.imag = np.ldexp(x.imag, exponent)
-    return out
+    return ldexp(x, -exponent), exponent
 
 
 def normalized_correlate(
@@ -120,6 +97,8 @@ def normalized_correlate(
     When ``g`` equals ``f`` elementwise, ``rho`` at lag 0 is ``<f, f> / ||f||^2
     = 1`` by definition and is returned as exactly 1 (a quotient of two
     roundings of the same energy would be off by an ulp).
+
+    Defined in chapter 10 (Correlation as similarity).
 
     Parameters
     ----------
@@ -145,7 +124,7 @@ def normalized_correlate(
         Non-numeric or masked input.
     """
     f, g = _pair(f, g)
-    out_dtype = _out_dtype(f, g)
+    out_dtype = result_dtype(f, g)
     work = _work_dtype(f, g)
     scaled = []
     for x, name in ((f, "f"), (g, "g")):
@@ -165,7 +144,7 @@ def normalized_correlate(
     return rho.astype(out_dtype, copy=False)
 
 
-def _window_stats(windows, nd):
+def _window_stats(windows: np.ndarray, nd: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scaled deviations, their energy and the flat mask of each window.
 
     ``windows`` has the window axes last (``nd`` of them). Each window is
@@ -214,6 +193,8 @@ def match_template(template: ArrayLike, image: ArrayLike) -> np.ndarray:
     Flat windows: a window whose deviations from its mean have energy at most
     ``M (8 eps)^2`` relative to its largest magnitude squared (what rounding
     leaves of a constant window) has no defined coefficient and scores 0.
+
+    Defined in chapter 10 (Correlation as similarity).
 
     Parameters
     ----------
@@ -270,7 +251,7 @@ def match_template(template: ArrayLike, image: ArrayLike) -> np.ndarray:
     return np.where(mag > 1, gamma / np.maximum(mag, 1), gamma)
 
 
-def _delay_pair(reference, received):
+def _delay_pair(reference: ArrayLike, received: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r, x = _pair(reference, received, ("reference", "received"))
     if r.ndim != 1:
         raise ValueError(f"reference and received must be 1-D; received ndim={r.ndim}")
@@ -297,6 +278,8 @@ def estimate_delay(
     ``-(len(reference) - 1) .. len(received) - 1``, read off
     :func:`convcorr.correlation_lags` (the first such lag if several tie).
 
+    Defined in chapter 10 (Correlation as similarity).
+
     Parameters
     ----------
     reference, received : array_like
@@ -322,7 +305,7 @@ def estimate_delay(
         unknown ``weighting``, or the errors of :func:`convcorr.correlate`.
     """
     r, x = _delay_pair(reference, received)
-    _choice(weighting, "weighting", ("none", "phat"))
+    check_choice(weighting, "weighting", ("none", "phat"))
     if weighting == "none":
         # scaled by powers of two so that 1e200-sized signals do not overflow
         work = _work_dtype(r, x)
@@ -352,6 +335,8 @@ def gcc(
     magnitude is at the rounding level of the largest one (below
     ``n eps max|R X|``) carry no phase information and are left at zero.
 
+    Defined in chapter 10 (Correlation as similarity).
+
     Parameters
     ----------
     reference, received : array_like
@@ -374,7 +359,7 @@ def gcc(
         at the rounding level everywhere, or an unknown ``weighting``.
     """
     r, x = _delay_pair(reference, received)
-    _choice(weighting, "weighting", ("none", "phat"))
+    check_choice(weighting, "weighting", ("none", "phat"))
     work = _work_dtype(r, x)
     (r, er), (x, ex) = _unit_scale(r.astype(work)), _unit_scale(x.astype(work))
     n = sfft.next_fast_len(r.size + x.size - 1)
@@ -392,7 +377,7 @@ def gcc(
     # lag k sits at index k mod n; reorder to -(len(r) - 1) .. len(x) - 1
     c = np.concatenate([c[n - (r.size - 1) :], c[: x.size]])
     if weighting == "none":
-        c = _ldexp(c, er + ex)
+        c = ldexp(c, er + ex)
     if np.isrealobj(r) and np.isrealobj(x):
         c = c.real
     return c
@@ -407,11 +392,13 @@ def gcc_phat(reference: ArrayLike, received: ArrayLike) -> np.ndarray:
     See :func:`gcc` for the padding, the lags and the bins left at zero.
     A pure delay ``received[n] = reference[n - D]`` gives a unit impulse at
     lag ``D``. Errors as :func:`gcc`.
+
+    Defined in chapter 10 (Correlation as similarity).
     """
     return gcc(reference, received, "phat")
 
 
-def _real_number(value, name):
+def _real_number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{name} must be a real number (int or float); received "
@@ -434,6 +421,8 @@ def linear_chirp(
     (``exp(i ...)`` when ``analytic``). Its autocorrelation has a single
     narrow peak of width about ``1 / |f1 - f0|`` seconds, which makes the
     chirp a good probe for delay estimation.
+
+    Defined in chapter 10 (Correlation as similarity).
 
     Parameters
     ----------
@@ -461,10 +450,7 @@ def linear_chirp(
         ``n < 1``; a frequency outside ``[0, sample_rate / 2]``; a
         non-positive or non-finite ``sample_rate``.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be a positive integer; received {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"n must be a positive integer; received {n}")
+    n = check_length(n, "n")
     sample_rate = _real_number(sample_rate, "sample_rate")
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive; received {sample_rate!r}")
@@ -478,8 +464,8 @@ def linear_chirp(
             )
     if not isinstance(analytic, (bool, np.bool_)):
         raise TypeError(f"analytic must be a bool; received {type(analytic).__name__}")
-    t = np.arange(int(n)) / sample_rate
-    duration = int(n) / sample_rate
+    t = np.arange(n) / sample_rate
+    duration = n / sample_rate
     phase = 2 * np.pi * (f0 * t + (f1 - f0) / (2 * duration) * t**2)
     return np.exp(1j * phase) if analytic else np.cos(phase)
 

@@ -5,14 +5,18 @@ argument, the value received and what is accepted, so that a wrong shape or
 label never reaches NumPy (whose messages name neither) or broadcasts silently.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .._checks import as_numeric_array
 
 
-def int_pair(value, name, minimum):
+def int_pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     """Return ``value`` as a pair of ints ``>= minimum`` (an int means both)."""
     items = value if isinstance(value, (tuple, list)) else (value, value)
     ok = len(items) == 2 and all(
@@ -25,14 +29,14 @@ def int_pair(value, name, minimum):
     return int(items[0]), int(items[1])
 
 
-def positive_int(value, name):
+def positive_int(value: Any, name: str) -> int:
     """Return ``value`` if it is an int ``>= 1`` (not a bool), else raise ``ValueError``."""
     if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1; received {value!r}")
     return int(value)
 
 
-def positive_real(value, name):
+def positive_real(value: Any, name: str) -> float:
     """Return ``value`` as a float if it is a finite real number > 0, else raise."""
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise TypeError(
@@ -48,7 +52,14 @@ NUMERIC = "a numeric (bool, integer, float or complex) dtype"
 REAL = "a real numeric (bool, integer or float; not complex) dtype"
 
 
-def numeric(a, name, ndim=None, *, kinds="biufc", accepted=NUMERIC):
+def numeric(
+    a: Any,
+    name: str,
+    ndim: int | tuple[int, ...] | None = None,
+    *,
+    kinds: str = "biufc",
+    accepted: str = NUMERIC,
+) -> np.ndarray:
     """``a`` as an array of a dtype kind in ``kinds`` and (optionally) ``ndim`` axes.
 
     Integers and booleans become float64, so that every layer computes in floats.
@@ -65,12 +76,12 @@ def numeric(a, name, ndim=None, *, kinds="biufc", accepted=NUMERIC):
     return arr
 
 
-def real(a, name, ndim=None):
+def real(a: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """:func:`numeric` without complex: for layers whose rule needs an order (max, ReLU)."""
     return numeric(a, name, ndim, kinds="biuf", accepted=REAL)
 
 
-def check_dout(dout, shape):
+def check_dout(dout: Any, shape: tuple[int, ...]) -> np.ndarray:
     """``dout`` as a float array of exactly the layer output's ``shape`` (no broadcasting)."""
     arr = numeric(dout, "dout")
     if arr.shape != tuple(shape):
@@ -80,7 +91,7 @@ def check_dout(dout, shape):
     return arr
 
 
-def param_dtype(dtype, name="dtype"):
+def param_dtype(dtype: DTypeLike, name: str = "dtype") -> np.dtype:
     """A floating or complex dtype for trainable parameters; integers would round to 0."""
     try:
         dt = np.dtype(dtype)
@@ -94,7 +105,7 @@ def param_dtype(dtype, name="dtype"):
     return dt
 
 
-def check_rng(rng):
+def check_rng(rng: np.random.Generator | None) -> np.random.Generator:
     """``rng`` or a fresh ``default_rng(0)``; anything but a Generator is refused."""
     if rng is None:
         return np.random.default_rng(0)

@@ -38,13 +38,17 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- validation
-def out_hw(in_hw, k_hw, stride, padding):
+def out_hw(
+    in_hw: tuple[int, ...], k_hw: tuple[int, ...], stride: tuple[int, ...], padding: tuple[int, ...]
+) -> tuple[int, ...]:
     """Output size ``(H + 2 p - k) // s + 1`` on each spatial axis."""
     sizes = zip(in_hw, k_hw, stride, padding, strict=True)
     return tuple((n + 2 * p - k) // s + 1 for n, k, s, p in sizes)
 
 
-def check_input(x, channels, k_hw, padding, name="x"):
+def check_input(
+    x: ArrayLike, channels: int, k_hw: tuple[int, ...], padding: tuple[int, ...], name: str = "x"
+) -> np.ndarray:
     """``x`` as a float (N, C, H, W) array that a kernel of ``k_hw`` fits after padding."""
     x = numeric(x, name, 4)
     if x.shape[1] != channels:
@@ -62,7 +66,14 @@ def check_input(x, channels, k_hw, padding, name="x"):
     return x
 
 
-def check_conv(x, w, b, kind, stride, padding):
+def check_conv(
+    x: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike | None,
+    kind: str,
+    stride: int | tuple[int, int],
+    padding: int | tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, tuple[int, int], tuple[int, int]]:
     """Validate the arguments of :func:`conv2d`; return them normalised."""
     check_choice(kind, "kind", KINDS)
     w = numeric(w, "w", 4)
@@ -82,7 +93,7 @@ def check_conv(x, w, b, kind, stride, padding):
 
 
 # ------------------------------------------------------------ naive reference
-def _tap(kind, p, i, k, s):
+def _tap(kind: str, p: int, i: int, k: int, s: int) -> int:
     """Input row read by output row ``p`` and kernel row ``i``.
 
     Correlation reads ``x[p*s + i]``; convolution reads ``x[n - i]`` where
@@ -91,7 +102,7 @@ def _tap(kind, p, i, k, s):
     return p * s + i if kind == "correlation" else p * s + (k - 1) - i
 
 
-def _pad(x, padding):
+def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
     ph, pw = padding
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
@@ -176,7 +187,9 @@ class ConvCache(NamedTuple):
     kind: str
 
 
-def _slab(kind, i, j, k_hw, stride, hw):
+def _slab(
+    kind: str, i: int, j: int, k_hw: tuple[int, ...], stride: tuple[int, int], hw: tuple[int, ...]
+) -> tuple[slice, slice, slice]:
     """Index of the ``(N, OH, OW, C)`` block of the padded NHWC input that
     kernel tap ``(i, j)`` multiplies: rows ``_tap(kind, p, i, kh, sh)`` for
     ``p = 0 .. OH - 1`` (forwards for correlation, ``x[n - m]`` for
@@ -186,7 +199,13 @@ def _slab(kind, i, j, k_hw, stride, hw):
     return slice(None), slice(r, r + sh * oh, sh), slice(c, c + sw * ow, sw)
 
 
-def _im2col(x, k_hw, stride, padding, kind):
+def _im2col(
+    x: np.ndarray,
+    k_hw: tuple[int, ...],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    kind: str,
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...]]:
     """Patch matrix ``(N*OH*OW, kh*kw*C)`` of ``x`` (NCHW) zero-padded.
 
     One row per output position, columns ordered ``(i, j, c)``.
@@ -211,7 +230,7 @@ def _im2col(x, k_hw, stride, padding, kind):
     return cols.reshape(n * hw[0] * hw[1], kh * kw * c), xp_shape, hw
 
 
-def _col2im_product(g, wmat, cache):
+def _col2im_product(g: np.ndarray, wmat: np.ndarray, cache: ConvCache) -> np.ndarray:
     """Input gradient: the adjoint of :func:`_im2col` applied to ``g @ wmat``.
 
     One batched product gives each kernel tap's ``(N*OH*OW, C)`` block
@@ -230,7 +249,14 @@ def _col2im_product(g, wmat, cache):
     return dxp[:, ph : ph + h, pw : pw + wd]
 
 
-def forward_unchecked(x, w, b, kind, stride, padding):
+def forward_unchecked(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None,
+    kind: str,
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+) -> tuple[np.ndarray, ConvCache]:
     """:func:`conv2d_forward` on arguments that :func:`check_conv` accepted."""
     cols, xp_shape, hw = _im2col(x, w.shape[2:], stride, padding, kind)
     wmat = w.transpose(0, 2, 3, 1).reshape(w.shape[0], -1)  # columns (i, j, c)
@@ -252,6 +278,8 @@ def conv2d_forward(
     padding: int | tuple[int, int] = 0,
 ) -> tuple[np.ndarray, ConvCache]:
     """:func:`conv2d` that also returns the cache for :func:`conv2d_backward`.
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Returns
     -------
@@ -277,6 +305,8 @@ def conv2d_backward(
     correlate(x, dout, 'valid')`` (:mod:`convcorr` argument order, kernel
     first; ``correlate`` conjugates its first argument). For real arrays every
     conjugate drops out. Complex gradients: see the module docstring.
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Parameters
     ----------
@@ -341,6 +371,8 @@ def conv2d(
     ``convcorr.convolve(f, g)`` and ``convcorr.correlate(f, g)``, whose first
     argument is the kernel: ``conv2d(x[None, None], w[None, None])[0, 0]``
     equals ``correlate(conj(w), x, 'valid')``.
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ from ._validate import positive_real
 __all__ = ["numerical_gradient", "relative_error"]
 
 
-def _scalar(value):
+def _scalar(value: object) -> float:
     v = np.asarray(value)
     if v.shape != () or v.dtype.kind not in "biuf":
         raise TypeError(
@@ -32,6 +32,8 @@ def numerical_gradient(
     ``∂f/∂Re x + i ∂f/∂Im x`` (``= 2 ∂f/∂x̄``, the convention of
     :mod:`convcorr.nn.functional`). The steps ``x ± eps`` are stored in ``x``'s
     own dtype: for float32 use ``eps`` near ``1e-3`` (1e-6 is a few float32 ulps of 1).
+
+    Defined in chapter 11 (The gradient of a correlation is a convolution).
 
     Raises
     ------

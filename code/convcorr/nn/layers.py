@@ -7,6 +7,9 @@ each parameter name to its gradient and ``dx`` is ``None`` when ``need_dx`` is
 false. Every ``backward`` requires ``dout`` of exactly the output's shape.
 """
 
+from collections.abc import Iterable
+from typing import Protocol
+
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
@@ -35,7 +38,14 @@ __all__ = [
 ]
 
 
-def _check_cache(ok, layer, cache):
+class Optimizer(Protocol):
+    """What :meth:`Sequential.train_step` needs of an optimiser, as :class:`~convcorr.nn.SGD`."""
+
+    def step(self, params: list[dict], grads: list[dict]) -> None:
+        """Update every ``params[k][name]`` in place from ``grads[k][name]``."""
+
+
+def _check_cache(ok: bool, layer: str, cache: object) -> None:
     """Raise a ``TypeError`` unless ``ok``: a cache must come from the layer's own forward."""
     if not ok:
         raise TypeError(
@@ -44,7 +54,9 @@ def _check_cache(ok, layer, cache):
         )
 
 
-def _he(rng, shape, fan_in, dtype):
+def _he(
+    rng: np.random.Generator, shape: tuple[int, ...], fan_in: int, dtype: np.dtype
+) -> np.ndarray:
     # drawn in float64 and cast, so that a float32 and a float64 layer start alike
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
 
@@ -78,6 +90,8 @@ class Conv2D(Layer):
     He-normal initial weights from ``rng``, zero biases, in ``dtype`` (a
     floating or complex dtype). See :func:`convcorr.nn.conv2d` for the two
     kinds and the output shape.
+
+    Defined in chapter 12 (Training with convolution or with cross-correlation).
     """
 
     def __init__(
@@ -103,13 +117,15 @@ class Conv2D(Layer):
         self.stride = int_pair(stride, "stride", 1)
         self.padding = int_pair(padding, "padding", 0)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> tuple[np.ndarray, object]:
         """Return ``(conv2d(x, w, b, ...), cache)``."""
         w = self.params["w"]
         x = F.check_input(x, w.shape[1], w.shape[2:], self.padding)
         return F.forward_unchecked(x, w, self.params["b"], self.kind, self.stride, self.padding)
 
-    def backward(self, dout, cache, need_dx=True):
+    def backward(
+        self, dout: ArrayLike, cache: object, need_dx: bool = True
+    ) -> tuple[np.ndarray | None, dict]:
         """Return ``(dx, {"w": dw, "b": db})``."""
         dx, dw, db = F.conv2d_backward(dout, cache, need_dx)
         return dx, {"w": dw, "b": db}
@@ -118,12 +134,14 @@ class Conv2D(Layer):
 class ReLU(Layer):
     """``max(x, 0)`` elementwise on real input; the gradient passes where ``x > 0``."""
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> tuple[np.ndarray, object]:
         """Return ``(max(x, 0), max(x, 0))``: the output is its own cache."""
         out = np.maximum(real(x, "x"), 0)
         return out, out
 
-    def backward(self, dout, cache, need_dx=True):
+    def backward(
+        self, dout: ArrayLike, cache: object, need_dx: bool = True
+    ) -> tuple[np.ndarray | None, dict]:
         """Return ``(dout * (out > 0), {})``."""
         _check_cache(isinstance(cache, np.ndarray), "ReLU", cache)
         dout = check_dout(dout, cache.shape)
@@ -144,7 +162,7 @@ class MaxPool2D(Layer):
         self.size = int_pair(size, "size", 1)
         self.stride = self.size if stride is None else int_pair(stride, "stride", 1)
 
-    def _taps(self, shape):
+    def _taps(self, shape: tuple[int, ...]) -> list[tuple]:
         """Slices picking, for each window tap, its sample in every window."""
         (kh, kw), (sh, sw) = self.size, self.stride
         oh, ow = (shape[2] - kh) // sh + 1, (shape[3] - kw) // sw + 1
@@ -153,7 +171,7 @@ class MaxPool2D(Layer):
             for i, j in np.ndindex(kh, kw)
         ]
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> tuple[np.ndarray, object]:
         """Return ``(pooled, cache)``, pooled of shape ``(N, C, OH, OW)``."""
         x = real(x, "x", 4)
         if x.shape[2] < self.size[0] or x.shape[3] < self.size[1]:
@@ -168,7 +186,9 @@ class MaxPool2D(Layer):
             np.maximum(out, x[tap], out=out)
         return out, (x, out)
 
-    def backward(self, dout, cache, need_dx=True):
+    def backward(
+        self, dout: ArrayLike, cache: object, need_dx: bool = True
+    ) -> tuple[np.ndarray | None, dict]:
         """Route each ``dout`` to the input that was the window's maximum.
 
         Taps are visited in row-major order and a tap takes the gradient only
@@ -212,7 +232,7 @@ class MaxPool2D(Layer):
 class Flatten(Layer):
     """Reshape ``(N, ...)`` to ``(N, prod(...))``."""
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> tuple[np.ndarray, object]:
         """Return ``(x.reshape(N, -1), x.shape)``."""
         x = numeric(x, "x")
         if x.ndim < 1:
@@ -221,7 +241,9 @@ class Flatten(Layer):
             )
         return x.reshape(x.shape[0], int(np.prod(x.shape[1:], dtype=np.int64))), x.shape
 
-    def backward(self, dout, cache, need_dx=True):
+    def backward(
+        self, dout: ArrayLike, cache: object, need_dx: bool = True
+    ) -> tuple[np.ndarray | None, dict]:
         """Reshape the gradient back to the input shape."""
         _check_cache(isinstance(cache, tuple) and len(cache) >= 1, "Flatten", cache)
         n = cache[0]
@@ -251,7 +273,7 @@ class Dense(Layer):
         self.params["w"] = _he(rng, (n_out, n_in), n_in, dtype)
         self.params["b"] = np.zeros(n_out, dtype)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> tuple[np.ndarray, object]:
         """Return ``(x @ w.T + b, x)``."""
         x = numeric(x, "x", 2)
         n_in = self.params["w"].shape[1]
@@ -262,7 +284,9 @@ class Dense(Layer):
             )
         return x @ self.params["w"].T + self.params["b"], x
 
-    def backward(self, dout, cache, need_dx=True):
+    def backward(
+        self, dout: ArrayLike, cache: object, need_dx: bool = True
+    ) -> tuple[np.ndarray | None, dict]:
         """Return ``(dout @ conj(w), {"w": dout.T @ conj(x), "b": sum(dout)})``."""
         w = self.params["w"]
         _check_cache(isinstance(cache, np.ndarray) and cache.ndim == 2, "Dense", cache)
@@ -276,7 +300,7 @@ class Dense(Layer):
 class Sequential:
     """Layers applied in order; ``params`` and ``grads`` are lists of dicts."""
 
-    def __init__(self, layers) -> None:
+    def __init__(self, layers: Iterable[Layer]) -> None:
         self.layers = list(layers)
         for k, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
@@ -309,7 +333,7 @@ class Sequential:
             dout, grads[k] = self.layers[k].backward(dout, caches[k], need_dx=k > 0)
         return grads
 
-    def train_step(self, x: ArrayLike, y: ArrayLike, optimizer) -> float:
+    def train_step(self, x: ArrayLike, y: ArrayLike, optimizer: Optimizer) -> float:
         """One optimiser step on the batch ``(x, y)``; return the loss before it."""
         logits, caches = self.forward(x)
         loss, dlogits = softmax_cross_entropy(logits, y)
@@ -333,6 +357,8 @@ def digits_cnn(
     ``Conv(1->c1, 3x3, pad 1) - ReLU - MaxPool 2 - Conv(c1->c2, 3x3, pad 1)
     - ReLU - MaxPool 2 - Flatten - Dense(4*c2 -> 10)``; both convolutions of
     the given ``kind``.
+
+    Defined in chapter 12 (Training with convolution or with cross-correlation).
     """
     rng = check_rng(rng)
     if not isinstance(channels, (tuple, list)) or len(channels) != 2:

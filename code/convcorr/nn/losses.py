@@ -8,7 +8,7 @@ from ._validate import numeric, real
 __all__ = ["mse_loss", "softmax_cross_entropy"]
 
 
-def _labels(labels, n, k):
+def _labels(labels: ArrayLike, n: int, k: int) -> np.ndarray:
     """``labels`` as an int array of shape ``(n,)`` with values in ``0 .. k-1``."""
     try:
         y = np.asarray(labels)

@@ -49,7 +49,7 @@ class SGD:
             p -= self.lr * g
 
     @staticmethod
-    def _check(params, grads):
+    def _check(params: list[dict], grads: list[dict]) -> None:
         """The ``((layer, name), param, grad)`` triples, all checked before any update."""
         if not isinstance(params, (list, tuple)) or not isinstance(grads, (list, tuple)):
             raise TypeError(

@@ -1,0 +1,404 @@
+"""Shape arithmetic of every convolution path: pure functions of shapes and a mode.
+
+The book's three output modes are written here once, as one per-axis formula
+(:func:`kept_range`), and everything else is derived from it: the slices
+that cut the full output down to a mode, the number of kept outputs and of
+their multiply-adds, the shortest FFT free of wrap-around on them, and the
+plans of overlap-add and of the N-D direct sum. The algorithms of
+:mod:`convcorr.methods`, the guards, the cost model and the public functions
+all read the mode through these functions.
+
+Nothing here touches an array or checks its arguments' types: the public
+functions validate once, at the boundary (:func:`mode_possible` is the one
+shape rule a mode adds).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+from collections.abc import Sequence
+
+import scipy.fft as sfft
+
+__all__ = [
+    "MODES",
+    "circular_shape",
+    "direct_plan",
+    "fft_shape",
+    "flat_lengths",
+    "flat_plan",
+    "full_shape",
+    "kept_outputs",
+    "kept_outputs_read_every_input",
+    "kept_products",
+    "kept_range",
+    "kept_shape",
+    "kept_slices",
+    "large_small",
+    "mode_possible",
+    "mode_slices",
+    "needed_part_bounds",
+    "oa_block_length",
+    "oa_plan",
+]
+
+Shape = tuple[int, ...]
+
+#: The output modes, as in :func:`convcorr.convolve`.
+MODES = ("full", "same", "valid")
+
+
+# --- the modes ------------------------------------------------------------------------
+
+
+def full_shape(f_shape: Sequence[int], g_shape: Sequence[int]) -> Shape:
+    """Shape of the ``'full'`` output: ``len(f) + len(g) - 1`` on every axis."""
+    return tuple(a + b - 1 for a, b in zip(f_shape, g_shape))
+
+
+def kept_range(m: int, n: int, mode: str) -> tuple[int, int]:
+    """Start and length, within the full output of one axis, of what ``mode`` keeps.
+
+    For a kernel of ``m`` and a signal of ``n`` samples the full output has
+    ``m + n - 1`` samples, indices ``0 .. m + n - 2``:
+
+    * ``'full'`` keeps all of them, from ``0``;
+    * ``'same'`` keeps ``n`` from ``(m - 1) // 2`` (the centre, as
+      ``scipy.signal.convolve(g, f, 'same')``);
+    * ``'valid'`` keeps the ``|n - m| + 1`` outputs whose sums need no zero
+      padding, from ``min(m, n) - 1``.
+    """
+    full = m + n - 1
+    if mode == "full":
+        return 0, full
+    if mode == "same":
+        return (full - n) // 2, n
+    return min(m, n) - 1, abs(n - m) + 1
+
+
+def kept_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tuple[slice, ...]:
+    """Slices of the full output that ``mode`` keeps, one per axis (:func:`kept_range`)."""
+    spans = (kept_range(m, n, mode) for m, n in zip(f_shape, g_shape))
+    return tuple(slice(start, start + length) for start, length in spans)
+
+
+def kept_shape(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> Shape:
+    """Output shape of ``mode``: the lengths of :func:`kept_range`, one per axis."""
+    return tuple(kept_range(m, n, mode)[1] for m, n in zip(f_shape, g_shape))
+
+
+def kept_outputs(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> int:
+    """Number of outputs ``mode`` keeps: the product of :func:`kept_shape`."""
+    return math.prod(kept_shape(f_shape, g_shape, mode))
+
+
+def mode_possible(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> bool:
+    """Whether ``mode`` is possible for these shapes: always, but for ``'valid'``.
+
+    ``'valid'`` keeps the outputs whose sums need no zero padding; along every
+    axis that is ``|n - m| + 1`` of them, but as one N-D set only when one
+    operand is at least as large as the other along every axis (two 1-D
+    operands always are).
+    """
+    if mode != "valid":
+        return True
+    # map over operator functions: a third of the time of generator expressions
+    return all(map(operator.ge, f_shape, g_shape)) or all(map(operator.le, f_shape, g_shape))
+
+
+def mode_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tuple[slice, ...]:
+    """:func:`kept_slices`, for a mode these shapes make possible (:func:`mode_possible`).
+
+    Raises
+    ------
+    ValueError
+        In ``'valid'`` mode, when neither operand covers the other.
+    """
+    if not mode_possible(f_shape, g_shape, mode):
+        raise ValueError(
+            "mode='valid' needs one operand at least as large as the other "
+            f"along every axis; received f.shape={tuple(f_shape)} and "
+            f"g.shape={tuple(g_shape)}"
+        )
+    return kept_slices(f_shape, g_shape, mode)
+
+
+def kept_outputs_read_every_input(
+    f_shape: Sequence[int], g_shape: Sequence[int], mode: str
+) -> bool:
+    """Whether every sample of ``f`` and of ``g`` is a term of some output ``mode`` keeps.
+
+    Along an axis with ``m`` kernel and ``n`` signal samples, ``f[i]`` is a
+    term of the full outputs ``i .. i + n - 1`` and ``g[j]`` of ``j .. j + m - 1``
+    (for correlation the mirror image ``m - 1 - i``, the same set of ``i``).
+    ``'full'`` keeps every output and ``'valid'`` the outputs ``min(m, n) - 1
+    .. max(m, n) - 1``, which meet all of these ranges. ``'same'`` keeps
+    ``s .. s + n - 1`` with ``s = (m - 1) // 2``: every ``g[j]`` range meets
+    it, and every ``f[i]`` range does exactly when the last one, ``i = m - 1``,
+    does: when ``m - 1 <= s + n - 1``, i.e. ``n >= m - s``, which fails only
+    for a kernel more than about twice as long as the signal. The kept
+    outputs are a product of per-axis ranges, so this holds in N-D when it
+    holds on every axis.
+    """
+    if mode != "same":
+        return True
+    return all(n + (m - 1) // 2 >= m for m, n in zip(f_shape, g_shape))
+
+
+def _products_before(x: int, m: int, n: int) -> int:
+    """Products in the first ``x`` outputs of a full 1-D direct sum.
+
+    Output ``j`` of the full sum has ``min(j + 1, m + n - 1 - j, min(m, n))``
+    terms: a ramp up, a plateau and a ramp down, summed in closed form.
+    """
+    full, short = m + n - 1, min(m, n)
+    if x <= short:
+        return x * (x + 1) // 2
+    if x <= full - short + 1:
+        return short * (short + 1) // 2 + (x - short) * short
+    tail = full - x
+    return m * n - tail * (tail + 1) // 2
+
+
+def kept_products(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> int:
+    """Multiply-adds of the direct sum over the outputs ``mode`` keeps.
+
+    ``f.size * g.size`` for ``'full'``; fewer for ``'same'`` and ``'valid'``.
+    The count factorises over the axes, each a sum of the 1-D term counts.
+    """
+    total = 1
+    for m, n in zip(f_shape, g_shape):
+        start, length = kept_range(m, n, mode)
+        total *= _products_before(start + length, m, n) - _products_before(start, m, n)
+    return total
+
+
+# --- FFT lengths ----------------------------------------------------------------------
+
+
+def fft_shape(shape: Sequence[int], real: bool) -> Shape:
+    """Padded FFT shape: ``next_fast_len`` of every length (5-smooth for real FFTs)."""
+    return tuple(sfft.next_fast_len(n, real=real) for n in shape)
+
+
+def circular_shape(f_shape: Sequence[int], g_shape: Sequence[int], mode: str, real: bool) -> Shape:
+    """FFT shape for ``mode``: per axis, the shortest fast length free of wrap-around
+    on the kept outputs.
+
+    A circular convolution of ``C`` samples adds full output ``j + C`` onto
+    ``j``. The kept outputs ``j in [s, s + L)`` of a full axis of ``F``
+    samples stay clean when ``C >= F - s``: then ``j + C >= F`` lies past the
+    full output, and ``s + L <= F - s <= C`` (true in every mode) keeps
+    ``j < C``. ``'full'`` needs ``F``, ``'same'`` about ``N + K/2``,
+    ``'valid'`` only ``max(M, N)``, which is half of ``F`` for equal lengths.
+    Samples of an operand past ``C`` reach no kept output and may be cut.
+
+    Defined in chapter 9 (Fast convolution).
+    """
+    return tuple(
+        sfft.next_fast_len(m + n - 1 - kept_range(m, n, mode)[0], real=real)
+        for m, n in zip(f_shape, g_shape)
+    )
+
+
+# --- overlap-add ----------------------------------------------------------------------
+
+#: Candidate block FFT lengths for overlap-add, ``2**p * {1, 3, 5}`` from 16 to
+#: ``2**20``: fast for ``scipy.fft``, and dense enough that the block fits the
+#: kernel well.
+_OA_LENGTHS = tuple(
+    sorted(n for n in {2**p * m for p in range(4, 21) for m in (1, 3, 5)} if n <= 2**20)
+)
+
+
+def oa_block_length(n: int, k: int) -> int | None:
+    """FFT block length for overlap-add of ``n`` signal and ``k`` kernel samples.
+
+    Chooses, among the lengths ``Lb = 2**p * {1, 3, 5}`` up to ``2**20`` with
+    ``Lb >= max(2 (k - 1), 256)``, the one minimising ``B Lb (log2 Lb + 4)``
+    with ``B = ceil(n / (Lb - k + 1))`` blocks (the shortest on a tie): the
+    FFT work plus a per-sample cost for padding, multiplying and adding. The
+    floor of 256 samples reflects measurements: shorter blocks lose more to
+    the per-block overhead of the batched FFT than the formula credits them.
+
+    Defined in chapter 9 (Fast convolution).
+
+    Parameters
+    ----------
+    n, k : int
+        Lengths of the signal and the kernel along one axis.
+
+    Returns
+    -------
+    int or None
+        The block length ``Lb``; each block then carries ``Lb - k + 1`` new
+        signal samples. ``None`` when a single FFT of
+        ``L = next_fast_len(n + k - 1)`` samples, ``L (log2 L + 4)``, is at
+        least as cheap (overlap-add would not pay off).
+    """
+    whole = sfft.next_fast_len(n + k - 1, real=True)
+    best, best_cost = None, whole * (math.log2(whole) + 4.0)
+    low = max(2 * (k - 1), 256)
+    for lb in _OA_LENGTHS:
+        if lb < low:
+            continue
+        if lb >= whole:
+            break
+        blocks = -(-n // (lb - k + 1))
+        cost = blocks * lb * (math.log2(lb) + 4.0)
+        if cost < best_cost:
+            best, best_cost = lb, cost
+    return best
+
+
+def large_small(f_shape: Shape, g_shape: Shape) -> tuple[Shape, Shape]:
+    """``(large, small)``: the operand with more samples first (``g`` on a tie)."""
+    if math.prod(f_shape) <= math.prod(g_shape):
+        return g_shape, f_shape
+    return f_shape, g_shape
+
+
+def oa_plan(large_shape: Sequence[int], small_shape: Sequence[int]) -> list[tuple[int, int, int]]:
+    """Overlap-add plan: per axis, ``(block FFT length, step, number of blocks)``.
+
+    An axis where blocking does not pay off (:func:`oa_block_length` is
+    ``None``) is one block of ``next_fast_len(n + k - 1)`` samples, step ``n``.
+
+    Defined in chapter 9 (Fast convolution).
+    """
+    plan = []
+    for n, k in zip(large_shape, small_shape):
+        lb = oa_block_length(n, k)
+        if lb is None:
+            plan.append((sfft.next_fast_len(n + k - 1, real=True), n, 1))
+        else:
+            step = lb - k + 1
+            plan.append((lb, step, -(-n // step)))
+    return plan
+
+
+# --- the N-D direct sum -----------------------------------------------------------------
+
+#: Cost of one Python-level step of shift-and-add, in multiply-adds, and of
+#: one multiply-add of NumPy's compiled 1-D sum, in shift-and-add
+#: multiply-adds (real, complex); rough ratios, measured once, only used to
+#: choose among the strategies of one method.
+_STEP_PRODUCTS = 2500
+_FLAT_PRODUCT_SHARE = (0.1, 0.3)
+
+
+def needed_part_bounds(
+    ranges: Sequence[tuple[int, int]], small_shape: Sequence[int], large_shape: Sequence[int]
+) -> tuple[list[tuple[int, int]], tuple[slice, ...]]:
+    """Zero padding and crop of the part of ``large`` that the kept outputs touch.
+
+    Kept output ``j`` (full index ``s + j``, ``j < L``) of ``small * large``
+    reads ``large[s + j - i]`` for ``i = 0 .. K - 1``: the samples
+    ``s - (K - 1) .. s + L - 1`` of each axis, ``L + K - 1`` of them. Returns
+    per axis the zeros needed before and after ``large`` (where that range
+    leaves it), and the slices of ``large`` inside it.
+    """
+    pads, crop = [], []
+    for (s, length), k, n in zip(ranges, small_shape, large_shape):
+        lo, hi = s - (k - 1), s + length
+        pads.append((max(0, -lo), max(0, hi - n)))
+        crop.append(slice(max(lo, 0), min(hi, n)))
+    return pads, tuple(crop)
+
+
+@functools.lru_cache(maxsize=4096)
+def flat_lengths(f_shape: Shape, g_shape: Shape, mode: str = "full") -> tuple[int, int]:
+    """Kernel and signal lengths of the 1-D sum that the ``'flat'`` direct strategy runs.
+
+    The kept outputs need, on each axis, the ``L + K - 1`` samples of the
+    larger operand from ``s - (K - 1)`` (zero-extended where they fall
+    outside it): call that part ``P``. Laid out flat, ``P`` is the signal;
+    the smaller operand laid out with ``P``'s rows (zeros between them, the
+    trailing ones cut) is the kernel; their 1-D ``'valid'`` convolution holds
+    every kept output at the flat index of its place in ``P``.
+    """
+    small, part = _flat_layout(f_shape, g_shape, mode)
+    return _flat_length(small, part), math.prod(part)
+
+
+def _flat_layout(f_shape: Shape, g_shape: Shape, mode: str) -> tuple[Shape, Shape]:
+    if math.prod(f_shape) > math.prod(g_shape):
+        f_shape, g_shape = g_shape, f_shape
+    part = tuple(kept_range(m, n, mode)[1] + m - 1 for m, n in zip(f_shape, g_shape))
+    return f_shape, part
+
+
+def _flat_length(shape: Sequence[int], widths: Sequence[int]) -> int:
+    # last flat index + 1 of an array of ``shape`` laid out with the rows of ``widths``
+    return sum((n - 1) * math.prod(widths[i + 1 :]) for i, n in enumerate(shape)) + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def direct_plan(
+    f_shape: Shape, g_shape: Shape, mode: str, real: bool, flat: bool = True
+) -> tuple[str, int, int]:
+    """Strategy of the N-D direct sum, its Python-level steps and its multiply-adds.
+
+    * ``'flat'``: one compiled 1-D sum of both operands flattened (see
+      :func:`flat_lengths`), which multiplies many padding zeros but costs
+      no Python loop: best for small problems;
+    * ``'shift'``: shift-and-add, one step per element of the smaller
+      operand, each adding a scaled slice of the larger to the kept outputs;
+    * ``'windows'``: one ``tensordot`` of the larger operand's windows with
+      the smaller, when there are fewer kept outputs than steps.
+
+    ``flat=False`` leaves ``'flat'`` out (to time the other two).
+
+    Cached: the call sits on the path of every N-D direct sum.
+
+    Defined in chapter 9 (Fast convolution).
+
+    Returns
+    -------
+    (str, int, int)
+        The strategy, its steps and its multiply-adds (for ``'flat'`` the
+        products of the flattened 1-D sum).
+    """
+    products = kept_products(f_shape, g_shape, mode)
+    small = min(math.prod(f_shape), math.prod(g_shape))
+    if small <= kept_outputs(f_shape, g_shape, mode) or small <= 8:
+        loop = ("shift", small, products)
+    else:
+        loop = ("windows", 1, products)
+    lk, lp = flat_lengths(f_shape, g_shape, mode)
+    flat_products = (lp - lk + 1) * lk
+    work = _FLAT_PRODUCT_SHARE[0 if real else 1] * flat_products
+    if flat and work < loop[1] * _STEP_PRODUCTS + products:
+        return ("flat", 0, flat_products)
+    return loop
+
+
+@functools.lru_cache(maxsize=1024)
+def flat_plan(small_shape: Shape, large_shape: Shape, ranges: tuple[tuple[int, int], ...]) -> tuple:
+    """Shapes and slices of the ``'flat'`` direct sum, computed once per problem.
+
+    Returns ``(part_shape, inner, crop, kernel_shape, small_place, length,
+    rows, tail)``: the zero-extended part ``P`` of ``large`` the kept outputs
+    need (``L + K - 1`` per axis), where ``large[crop]`` sits in it
+    (``None``: ``P`` is that crop itself), the kernel's array of ``P``'s rows,
+    where ``small`` sits in it, the kernel's flat length, and the rows and
+    slice that reshape the flat sum into the kept outputs.
+    """
+    pads, crop = needed_part_bounds(ranges, small_shape, large_shape)
+    part_shape = tuple(length + k - 1 for (_, length), k in zip(ranges, small_shape))
+    inner = tuple(slice(a, p - b) for (a, b), p in zip(pads, part_shape))
+    if not any(a or b for a, b in pads):
+        inner = None
+    length = _flat_length(small_shape, part_shape)
+    return (
+        part_shape,
+        inner,
+        crop,
+        (small_shape[0], *part_shape[1:]),
+        tuple(slice(0, k) for k in small_shape),
+        length,
+        (ranges[0][1], *part_shape[1:]),
+        (slice(None), *(slice(0, length) for _, length in ranges[1:])),
+    )
