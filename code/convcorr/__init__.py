@@ -18,7 +18,11 @@ Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 * :mod:`~convcorr.calibration`: measuring its constants, and keeping them;
 * :mod:`~convcorr.similarity`: correlation as a similarity measure;
 * :mod:`~convcorr.exact`: exact sums for checking;
+* :mod:`~convcorr.matrices`: convolution and correlation as (block) Toeplitz matrices;
+* :mod:`~convcorr.circular`: circular convolution and correlation, circulants, aliasing;
+* :mod:`~convcorr.atlas`: the library conventions of chapter 7, with their checks;
 * :mod:`~convcorr.symbolic`: SymPy derivations of the continuous identities;
+* :mod:`~convcorr.symbolic_rules`: chapter 2's operand rules as data;
 * :mod:`~convcorr.nn`: a tiny NumPy CNN;
 * :mod:`~convcorr.book`: helpers of the book's pages (tables, figures).
 """
@@ -34,17 +38,21 @@ __all__ = ["convolve", "correlate", "correlation_lags", "reverse_conj"]
 __version__ = "0.3.0"
 
 _SUBMODULES = (
+    "atlas",
     "book",
     "calibration",
+    "circular",
     "costmodel",
     "discrete",
     "exact",
     "guards",
+    "matrices",
     "methods",
     "nn",
     "plan",
     "similarity",
     "symbolic",
+    "symbolic_rules",
 )
 
 
