@@ -1067,6 +1067,105 @@ def _rules_first_shift_sign():
     replace("convcorr.symbolic_rules.operand_rules", make)
 
 
+# ------------------------------------------------------------- chapters 3 and 4
+# Wrong versions of what the new claims of chapter 3 (random processes: R_XY, the
+# cross-spectrum and the coherence; the 2π factors of the dual theorem) and chapter 4
+# (which variable a difference subtracts) rest on.
+
+
+@mutant(
+    "correlate_swapped",
+    "convcorr.correlate(f, g, 'full') computes g ⋆ f (the arguments read in NumPy's order)",
+    uses=(r"correlate",),
+)
+def _correlate_swapped():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f, g, mode="full", method="auto"):
+            right = original(f, g, mode, method)  # validates; other modes unchanged
+            return original(g, f, mode, method) if mode == "full" else right
+
+        return wrong
+
+    replace("convcorr.discrete.correlate", make)
+
+
+@mutant(
+    "cross_spectrum_conj_second",
+    "spectral.cross_spectrum(x, y) with the conjugate on y: S_YX instead of S_XY",
+    uses=(r"spectral",),
+    needs=("convcorr.spectral",),
+)
+def _cross_spectrum_conj_second():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(x, y, segment=256):
+            nu, s_xy = original(x, y, segment)
+            return nu, s_xy.conj()
+
+        return wrong
+
+    replace("convcorr.spectral.cross_spectrum", make)
+
+
+@mutant(
+    "coherence_unsquared",
+    "spectral.coherence returns |S_XY| / sqrt(S_XX S_YY), the square root of the coherence",
+    uses=(r"spectral",),
+    needs=("convcorr.spectral",),
+)
+def _coherence_unsquared():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(x, y, segment=256):
+            nu, c_xy = original(x, y, segment)
+            return nu, np.sqrt(c_xy)
+
+        return wrong
+
+    replace("convcorr.spectral.coherence", make)
+
+
+@mutant(
+    "symbolic_fourier_angular",
+    "convcorr.symbolic.fourier_transform with the angular kernel exp(-i xi t)",
+    uses=(r"fourier_transform",),
+    needs=("convcorr.symbolic",),
+)
+def _symbolic_fourier_angular():
+    import sympy as sp
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(expr, t, xi, *, timeout=None):
+            # F(xi / 2 pi) = ∫ f(t) exp(-i xi t) dt: the 2π slip between conventions
+            k = sp.Dummy("k", real=True)
+            return original(expr, t, k, timeout=timeout).subs(k, xi / (2 * sp.pi))
+
+        return wrong
+
+    replace("convcorr.symbolic.fourier_transform", make)
+
+
+@mutant(
+    "density_difference_swapped",
+    "convcorr.symbolic.density_of_difference(f_X, f_Y) gives the density of X - Y",
+    uses=(r"density_of_difference",),
+    needs=("convcorr.symbolic",),
+)
+def _density_difference_swapped():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f_x, f_y, x, *, timeout=None):
+            return original(f_y, f_x, x, timeout=timeout)
+
+        return wrong
+
+    replace("convcorr.symbolic.density_of_difference", make)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
