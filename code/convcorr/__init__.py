@@ -21,6 +21,7 @@ Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 * :mod:`~convcorr.matrices`: convolution and correlation as (block) Toeplitz matrices;
 * :mod:`~convcorr.circular`: circular convolution and correlation, circulants, aliasing;
 * :mod:`~convcorr.atlas`: the library conventions of chapter 7, with their checks;
+* :mod:`~convcorr.spectral`: cross-spectral density and coherence (Welch);
 * :mod:`~convcorr.symbolic`: SymPy derivations of the continuous identities;
 * :mod:`~convcorr.symbolic_rules`: chapter 2's operand rules as data;
 * :mod:`~convcorr.nn`: a tiny NumPy CNN;
@@ -51,6 +52,7 @@ _SUBMODULES = (
     "nn",
     "plan",
     "similarity",
+    "spectral",
     "symbolic",
     "symbolic_rules",
 )
