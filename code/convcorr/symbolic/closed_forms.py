@@ -255,7 +255,7 @@ def _half_line(body, y):
 
 def _residue_rule(expr, x):
     """``∫ R(x)·exp(iωx) dx`` for rational R by residues (None if not of that form)."""
-    omega, rational = numeric._oscillation(expr, x)
+    omega, rational = numeric.oscillation(expr, x)
     if not omega.is_real:
         return None
     rational = sp.cancel(sp.together(rational))
