@@ -1,16 +1,22 @@
 """Issue #20: the numeric gate of convcorr.symbolic.
 
-The numbers resolve narrow peaks far from the sample points, and a crash in
-them is a refusal with a reason.  Each regression test says what the code
-before the fix returned.
+The numbers resolve narrow peaks far from the sample points, a "false" rests on
+a counterexample confirmed at higher precision, numbers never overturn a proof,
+and a crash in the numbers is a refusal with a reason.  Each regression test
+says what the code before the fix returned.
 """
 
+import mpmath
 import pytest
 import sympy as sp
 
 from convcorr import symbolic as S
+from convcorr.symbolic import numeric
 
-t, x = sp.symbols("t x", real=True)
+t, x, xi, s = sp.symbols("t x xi s", real=True)
+a = sp.Symbol("a", real=True)
+lam = sp.Symbol("lambda", positive=True)
+f, g = sp.Function("f"), sp.Function("g")
 pi, H, R = sp.pi, sp.Heaviside, sp.Rational
 
 
@@ -18,7 +24,11 @@ def normal(mean, sd):
     return sp.Lambda(x, sp.exp(-((x - mean) ** 2) / (2 * sd**2)) / (sp.sqrt(2 * pi) * sd))
 
 
-# ---------------------------------------------------- narrow peaks, far from the samples
+def gauss(center, width=1):
+    return sp.Lambda(x, sp.exp(-((x - center) ** 2) / (2 * width**2)))
+
+
+# ------------------------------------------------- 1. narrow peaks, far from the samples
 @pytest.mark.parametrize(
     ("centre", "width"),
     [(R(49, 2), R(7, 200)), (10, R(1, 10)), (R(-33, 2), R(1, 50)), (60, R(1, 2))],
@@ -54,7 +64,82 @@ def test_a_narrow_bump_far_from_the_sample_points_is_counted(centre, width):
     assert sp.simplify(S.real_line_integral(integrand, x) - value) == 0
 
 
-# ----------------------------------------------------------- a crash is a refusal
+def test_numbers_never_overturn_a_proof(monkeypatch):
+    """A quadrature that misses half of every integral (as a missed peak does) against a
+    proof: "undecided" with both reasons.  Before: "false"."""
+    real = numeric.value_at
+
+    def half_missed(expr, point):
+        value, err = real(expr, point)
+        return (value / 2, err) if expr.has(sp.Integral) else (value, err)
+
+    monkeypatch.setattr(numeric, "value_at", half_missed)
+    lhs = S.convolution(gauss(1), gauss(-1), t)
+    verdict = S.check_identity(lhs, sp.sqrt(pi) * sp.exp(-(t**2) / 4), t)
+    assert verdict.status == "undecided"
+    assert "closed forms agree" in verdict.reason and "symbolic proof" in verdict.reason
+
+
+def test_a_difference_the_precise_value_does_not_confirm_is_no_counterexample(monkeypatch):
+    """f ⋆ g = f̃ * g is true but not proved; a quadrature off by 10 % must not make it
+    "false" (mpmath at 30 digits disagrees with it).  Before: "false"."""
+    real = numeric.value_at
+    lhs = S.correlation(f, g, t)
+
+    def off(expr, point):
+        value, err = real(expr, point)
+        return (1.1 * value, err) if expr == lhs else (value, err)
+
+    monkeypatch.setattr(numeric, "value_at", off)
+    verdict = S.check_identity(lhs, S.convolution(S.reverse_conj(f), g, t), t)
+    assert verdict.status == "undecided"
+    assert "not a counterexample" in verdict.reason and "30 digits" in verdict.reason
+
+
+FALSE_CLAIMS = {
+    "correlation is not convolution": (
+        S.correlation(gauss(1), gauss(0), t),
+        S.convolution(gauss(1), gauss(0), t),
+    ),
+    "nor for all f, g": (S.correlation(f, g, t), S.convolution(f, g, t)),
+    "a stray 2π": (
+        S.fourier_integral(sp.Lambda(t, sp.exp(-pi * t**2)), xi),
+        2 * pi * sp.exp(-pi * xi**2),
+    ),
+    "|s| is not s": (
+        S.convolution(gauss(0, s), gauss(0, s), t),
+        sp.sqrt(pi) * s * sp.exp(-(t**2) / (4 * s**2)),
+    ),
+    "the jump moved": (H(t - a) * sp.exp(-(t**2)), H(t + a, 1) * sp.exp(-(t**2))),
+}
+
+
+def _independent_value(side, point):
+    """``side`` at ``point`` at 20 digits, without the gate: SymPy's evalf, or
+    ``mpmath.quad`` over the whole line for an integral."""
+    expr = numeric.concrete(side)[0].xreplace({k: sp.Float(v, 20) for k, v in point.items()})
+    if not isinstance(expr, sp.Integral):
+        return complex(sp.N(expr, 20))
+    ((var, _, _),) = expr.limits
+    integrand = sp.lambdify(var, expr.function, "mpmath")
+    with mpmath.workdps(20):
+        return complex(mpmath.quad(integrand, [-mpmath.inf, 0, mpmath.inf]))
+
+
+@pytest.mark.parametrize("name", sorted(FALSE_CLAIMS))
+def test_every_false_has_a_counterexample_that_holds_at_higher_precision(name):
+    """Each side re-evaluated at the counterexample at 20 digits by SymPy and mpmath
+    alone: a nonzero difference, and the verdict's values are those."""
+    lhs, rhs = FALSE_CLAIMS[name]
+    verdict = S.check_identity(lhs, rhs)
+    assert verdict.status == "false"
+    values = [_independent_value(side, verdict.counterexample) for side in (lhs, rhs)]
+    assert abs(values[0] - values[1]) > 1e-6 * max(map(abs, values))
+    assert abs(values[0] - verdict.lhs_value) < 1e-9 * (1 + abs(values[0]))
+    assert abs(values[1] - verdict.rhs_value) < 1e-9 * (1 + abs(values[1]))
+
+
+# ----------------------------------------------------------- 3. a crash is a refusal
 def _boxes_cubed(visible):
     box = sp.Lambda(x, H(x) - H(x - 1))
     u, v = sp.symbols("u v", real=True)
@@ -79,6 +164,20 @@ def test_three_boxes_with_nested_builders(visible):
     u3 = _boxes_cubed(visible)
     assert S.check_identity(u3, IRWIN_HALL_3, t).status == "holds"
     assert sp.simplify(S.closed_form(u3, main=t) - IRWIN_HALL_3) == 0
+
+
+def test_a_failure_inside_the_numbers_is_undecided_with_its_reason(monkeypatch):
+    """Before: the TypeError escaped from check_identity and closed_form."""
+
+    def broken(expr, var):
+        raise TypeError("Cannot convert expression to float")
+
+    monkeypatch.setattr(numeric, "kink_points", broken)
+    lhs = S.convolution(gauss(1), gauss(-1), t)
+    verdict = S.check_identity(lhs, sp.sqrt(pi) * sp.exp(-(t**2) / 4), t)
+    assert verdict.status == "undecided" and "Cannot convert expression" in verdict.reason
+    with pytest.raises(S.StepError, match="Cannot convert expression"):
+        S.closed_form(lhs, main=t)
 
 
 def test_laplace_densities_written_with_heaviside_sum():

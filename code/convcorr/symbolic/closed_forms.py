@@ -507,8 +507,21 @@ def confirm(defining, value, what, main=None):
 
     Both are evaluated at points from the symbols' assumptions (``main``, the
     variable of the result, on both sides of each kink of ``value``); at least
-    two points must be computable and every computed point must agree.
+    two points must be computable and every computed point must agree (when the
+    double-precision quadrature disagrees, a precise value of the integral decides).
+    Any failure inside the numbers is a StepError with its reason, never a crash.
     """
+    try:
+        return _confirm(defining, value, what, main)
+    except StepError:
+        raise
+    except Exception as exc:  # a crash in the numbers is a refusal with a reason
+        raise StepError(
+            f"{what}: the numeric confirmation failed ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _confirm(defining, value, what, main):
     symbols = defining.free_symbols | value.free_symbols
     params = symbols - {main}
     checked, failures = 0, []
@@ -535,10 +548,7 @@ def confirm(defining, value, what, main=None):
                     f"the integral is {exact:.6g}"
                 ) from None
             if abs(mine - exact) > CHECK_RTOL * (1 + abs(exact)) + 10 * err:
-                raise StepError(
-                    f"{what}: the closed form {value} is wrong: at {point} it gives "
-                    f"{mine:.10g}, quadrature of the integral gives {exact:.10g}"
-                )
+                _settle(defining, value, what, point, mine, exact)
             checked += 1
     if checked < min(2, 1 + len(symbols)):
         reason = failures[0] if failures else "no point to test"
@@ -548,6 +558,28 @@ def confirm(defining, value, what, main=None):
             "distribution)"
         )
     return value
+
+
+def _settle(defining, value, what, point, mine, quadrature):
+    """Return if a precise value of the integral agrees with the closed form (the
+    double-precision quadrature was off); raise StepError otherwise."""
+    try:
+        precise, err = numeric.precise_value_at(defining, point)
+        if not err <= 1e-9 * (1 + abs(precise)):  # mpmath did not converge: no opinion
+            raise numeric.NumericFailure(f"its error estimate is {err:.2g}")
+    except numeric.NumericFailure as exc:
+        raise StepError(
+            f"{what}: the closed form {value} disagrees with quadrature: at {point} it "
+            f"gives {mine:.10g}, quadrature of the integral {quadrature:.10g}, and no "
+            f"precise value settles it ({str(exc)[:80]})"
+        ) from None
+    if abs(mine - precise) <= CHECK_RTOL * (1 + abs(precise)) + 10 * err:
+        return
+    raise StepError(
+        f"{what}: the closed form {value} is wrong: at {point} it gives {mine:.10g}, "
+        f"quadrature of the integral gives {quadrature:.10g} "
+        f"({numeric.PRECISE_DIGITS} digits: {precise:.10g})"
+    )
 
 
 def _special_cases(value, params, base):
