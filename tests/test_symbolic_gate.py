@@ -1,9 +1,9 @@
 """Issue #20: the numeric gate of convcorr.symbolic.
 
-The numbers resolve narrow peaks far from the sample points, a "false" rests on
-a counterexample confirmed at higher precision, numbers never overturn a proof,
-and a crash in the numbers is a refusal with a reason.  Each regression test
-says what the code before the fix returned.
+A "false" rests on a counterexample confirmed at higher precision, numbers never
+overturn a proof, "holds" means almost everywhere, a crash in the numbers is a
+refusal with a reason, and textbook results get their closed form.  Each
+regression test says what the code before the fix returned.
 """
 
 import mpmath
@@ -139,6 +139,38 @@ def test_every_false_has_a_counterexample_that_holds_at_higher_precision(name):
     assert abs(values[1] - verdict.rhs_value) < 1e-9 * (1 + abs(values[1]))
 
 
+# ------------------------------------------------------ 2. "holds" is almost everywhere
+def test_holds_means_almost_everywhere_with_or_without_the_variable():
+    """H(t)e^{−t²} and H(t, 1)e^{−t²} differ at t = 0 only.
+
+    Before: "holds" with t given, "undecided" without; at t = 0 both are numbers
+    (1/2 and 1), and numbers that differ are "false", then as now.
+    """
+    lhs, rhs = H(t) * sp.exp(-(t**2)), H(t, 1) * sp.exp(-(t**2))
+    assert S.check_identity(lhs, rhs, t).status == "holds"
+    assert S.check_identity(lhs, rhs).status == "holds"
+    at_zero = S.check_identity(lhs.subs(t, 0), rhs.subs(t, 0))
+    assert at_zero.status == "false" and at_zero.counterexample == {}
+    assert (at_zero.lhs_value, at_zero.rhs_value) == (0.5, 1)
+
+
+def test_a_jump_that_moves_with_a_parameter_is_a_null_set():
+    """Before: "undecided" both ways (the kink t = a is not a number)."""
+    lhs, rhs = H(t - a) * sp.exp(-(t**2)), H(t - a, 1) * sp.exp(-(t**2))
+    assert S.check_identity(lhs, rhs, t).status == "holds"
+    assert S.check_identity(lhs, rhs).status == "holds"
+
+
+def test_a_sample_value_on_a_jump_is_no_counterexample():
+    """The jump sits at a = 0.65, the first sample value of a real parameter.
+
+    Before: "false" at a = 0.65 (lhs half of rhs: H(0) = 1/2 against 1)."""
+    jump = R(13, 20)
+    lhs, rhs = H(a - jump) * sp.exp(-(t**2)), H(a - jump, 1) * sp.exp(-(t**2))
+    assert S.check_identity(lhs, rhs).status == "holds"
+    assert S.check_identity(lhs, rhs, t).status == "holds"
+
+
 # ----------------------------------------------------------- 3. a crash is a refusal
 def _boxes_cubed(visible):
     box = sp.Lambda(x, H(x) - H(x - 1))
@@ -178,6 +210,19 @@ def test_a_failure_inside_the_numbers_is_undecided_with_its_reason(monkeypatch):
     assert verdict.status == "undecided" and "Cannot convert expression" in verdict.reason
     with pytest.raises(S.StepError, match="Cannot convert expression"):
         S.closed_form(lhs, main=t)
+
+
+# ------------------------------------------------------------------- 4. coverage
+@pytest.mark.parametrize(
+    "box",
+    [sp.Piecewise((1, sp.Abs(t) < R(1, 2)), (0, True)), H(t + R(1, 2)) - H(t - R(1, 2))],
+    ids=["Piecewise", "Heaviside"],
+)
+def test_the_transform_of_the_box_is_sin_over_xi(box):
+    """F{rect} = sin(πξ)/(πξ), equal to the closed form but at ξ = 0.  Before: "undecided"."""
+    lhs = S.fourier_integral(sp.Lambda(t, box), xi)
+    verdict = S.check_identity(lhs, sp.sin(pi * xi) / (pi * xi), xi, timeout=10)
+    assert verdict.status == "holds"
 
 
 def test_laplace_densities_written_with_heaviside_sum():

@@ -1,8 +1,8 @@
 """Deciding an identity: a symbolic proof and a numeric gate, or no verdict.
 
 :func:`check_identity` returns a :class:`Verdict` (its docstring says what
-each status means).  The symbolic side proves ``lhs − rhs = 0``; the
-numeric side computes each side from its own defining
+each status means).  The symbolic side proves ``lhs − rhs = 0`` almost
+everywhere; the numeric side computes each side from its own defining
 integrals at sample points.  A proof needs the numbers to agree; a
 counterexample needs no proof and a second, precise evaluation; when the two
 kinds of evidence disagree there is no verdict.
@@ -50,19 +50,31 @@ Closed = tuple[sp.Expr | None, sp.Expr | None]
 class Verdict:
     """The outcome of :func:`check_identity`.
 
-    * ``"holds"``: SymPy shows ``lhs − rhs = 0`` (by the normal form of
-      :func:`equivalent`, by closed forms and ``simplify``, by ``simplify`` on
-      each piece between kinks, or on each parameter case in which both sides
-      are defined) **and** both sides, each computed from its own defining
-      integrals, agree numerically at several points (``MIN_POINTS``; one when
-      there are no free symbols).
+    What an identity means here: the two sides are functions of their free
+    symbols (the variable ``t``, parameters), and they are compared **almost
+    everywhere**.  "holds" says ``lhs = rhs`` for almost every value of the
+    free symbols: everywhere except perhaps on a set of measure zero, such as
+    the jump of a step function (``Heaviside(0)`` is 1/2 in SymPy,
+    ``Heaviside(0, 1)`` is 1), the boundary of a ``Piecewise``, the point 0 of
+    ``sin(x)/x`` or a parameter value at which one side is undefined.  That is
+    the sense in which integrands, densities and transforms are equal, and it
+    does not depend on whether ``var`` is given.  Without free symbols the two
+    sides are numbers, compared as numbers: ``Heaviside(0)`` and
+    ``Heaviside(0, 1)`` differ.
+
+    * ``"holds"``: SymPy shows ``lhs − rhs = 0`` almost everywhere (by the normal
+      form of :func:`equivalent`, by closed forms and ``simplify``, by
+      ``simplify`` on each piece between kinks, or on each parameter case in
+      which both sides are defined) **and** both sides, each computed from its
+      own defining integrals, agree numerically at several points
+      (``MIN_POINTS``; one when there are no free symbols).
     * ``"false"``: a counterexample beyond doubt.  At a point off every kink the
       two sides, computed by quadrature, differ by far more than its error; each
       side's value there is confirmed by a second, independent evaluation at
       ``numeric.PRECISE_DIGITS`` digits (its closed form by ``evalf``, or mpmath
       quadrature with its error estimate), the confirmed values still differ,
-      and the sides also differ at a nearby point (not at an isolated point
-      only, as at a jump).  Numbers never overturn a proof: when SymPy
+      and the sides also differ at a nearby point (so on a set of positive
+      measure, not at a jump).  Numbers never overturn a proof: when SymPy
       shows ``lhs − rhs = 0`` and the numbers differ, the verdict is
       ``"undecided"`` with both reasons.
     * ``"undecided"``: anything else (SymPy cannot simplify a true identity, the
@@ -125,8 +137,8 @@ def _point_text(point: dict) -> str:
 
 
 # ------------------------------------------------------------------ symbolic
-def _symbolic_zero(lhs, rhs, var):
-    """(proved, closed forms or None, words)."""
+def _symbolic_zero(lhs: sp.Expr, rhs: sp.Expr, var: sp.Symbol | None) -> tuple:
+    """``(proved, closed forms, words)``: whether SymPy shows lhs − rhs = 0 a.e."""
     try:
         if lhs.has(sp.Integral) and rhs.has(sp.Integral) and equivalent(lhs, rhs):
             return True, (None, None), "equal in the normal form of integrals"
@@ -136,18 +148,52 @@ def _symbolic_zero(lhs, rhs, var):
         closed = (raw_closed_form(lhs), raw_closed_form(rhs))
     except (StepError, ValueError, NotImplementedError) as exc:
         return False, (None, None), f"no closed form ({str(exc)[:120]})"
-    diff = closed[0] - closed[1]
+    diff = _almost_everywhere(closed[0]) - _almost_everywhere(closed[1])
+    variables = _piece_variables(diff, var)
     if _simplifies_to_zero(diff):
         return True, closed, "closed forms agree (simplify(lhs − rhs) = 0)"
-    if var is not None and _zero_on_pieces(diff, var):
+    if any(_zero_on_pieces(diff, x) for x in variables):
         return True, closed, "closed forms agree on every piece between kinks"
-    words = _zero_by_branches(diff, closed, var)
+    words = _zero_by_branches(diff, closed, variables, var)
     if words:
         return True, closed, words
     return False, closed, "simplify(lhs − rhs) is not 0"
 
 
-def _simplifies_to_zero(expr):
+def _piece_variables(diff: sp.Expr, var: sp.Symbol | None) -> list[sp.Symbol]:
+    """The symbols in which to try the piece-by-piece proof: ``var``, then every other
+    real symbol at which ``diff`` has a kink (a jump in a parameter counts as much)."""
+    others = sorted((s for s in diff.free_symbols if s.is_real and s != var), key=str)
+    kinked = [s for s in others if numeric.kink_points(diff, s)]
+    return ([var] if var is not None else []) + kinked
+
+
+def _almost_everywhere(expr: sp.Expr) -> sp.Expr:
+    """``expr`` without the ``Piecewise`` cases of one symbol that hold on a null set only.
+
+    ``Piecewise((A, Ne(ξ, 0)), (B, True))`` is A except at ξ = 0, and a case
+    ``Eq(ξ, c)`` holds at one point: almost everywhere they say nothing.
+    Relations between several symbols (``Ne(α, β)``) are kept, for
+    :func:`_zero_by_branches` to examine case by case.
+    """
+
+    def generic(pw: sp.Piecewise) -> sp.Expr:
+        """The Piecewise without its null-set cases."""
+        kept = []
+        for value, cond in pw.args:
+            single = isinstance(cond, (sp.Eq, sp.Ne)) and len(cond.free_symbols) == 1
+            if single and isinstance(cond, sp.Eq):
+                continue
+            if cond is sp.true or single:
+                return sp.Piecewise(*kept, (value, True)) if kept else value
+            kept.append((value, cond))
+        return sp.Piecewise(*kept) if kept else pw
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), generic)
+
+
+def _simplifies_to_zero(expr: sp.Expr) -> bool:
+    """Whether ``simplify`` shows ``expr = 0`` (also with sines as exponentials)."""
     if sp.simplify(expr) == 0:
         return True
     if expr.has(sp.sin, sp.cos, sp.sinc, sp.exp):  # trig identities are easier as exponentials
@@ -156,19 +202,26 @@ def _simplifies_to_zero(expr):
     return False
 
 
-def _zero(expr, var):
-    return _simplifies_to_zero(expr) or (var is not None and _zero_on_pieces(expr, var))
+def _zero(expr: sp.Expr, variables: list[sp.Symbol]) -> bool:
+    """Whether ``expr = 0``: by ``simplify``, or piece by piece in one of ``variables``."""
+    return _simplifies_to_zero(expr) or any(_zero_on_pieces(expr, x) for x in variables)
 
 
-def _zero_by_branches(diff, closed, var):
+def _zero_by_branches(
+    diff: sp.Expr, closed: Closed, variables: list[sp.Symbol], var: sp.Symbol | None
+) -> str | None:
     """Words if each branch of a Piecewise ``diff`` (parameter cases) is 0 or a case
-    in which one side is undefined (``1/(α − β)`` at α = β); None otherwise."""
+    in which one side is undefined (``1/(α − β)`` at α = β); None otherwise.
+
+    ``variables`` are tried for the piece-by-piece proof of a branch; a case is
+    solved for a symbol other than the main variable ``var``.
+    """
     folded = sp.piecewise_fold(diff)
     if not isinstance(folded, sp.Piecewise):
         return None
     ruled_out, skipped = [], []
     for branch, cond in folded.args:
-        if _zero(branch, var):
+        if _zero(branch, variables):
             ruled_out.append(cond)
             continue
         cases = (
@@ -194,12 +247,12 @@ def _zero_by_branches(diff, closed, var):
     return "closed forms agree wherever both sides are defined (not at " + ", ".join(skipped) + ")"
 
 
-def _zero_on_pieces(diff, x):
+def _zero_on_pieces(diff: sp.Expr, x: sp.Symbol) -> bool:
     """Whether a piecewise ``diff`` vanishes on every interval between its numeric kinks."""
     points = numeric.kink_points(diff.rewrite(sp.Piecewise), x) | numeric.kink_points(diff, x)
-    if not all(p.is_number and p.is_real for p in points):
+    points = _in_order(points)
+    if points is None:
         return False
-    points = sorted(points, key=float)
     s = sp.Dummy("s", positive=True)
     probes = [s, -s]
     if points:
@@ -210,6 +263,15 @@ def _zero_on_pieces(diff, x):
         if sp.simplify(piece) != 0:
             return False
     return True
+
+
+def _in_order(points: set[sp.Expr]) -> list[sp.Expr] | None:
+    """The points in increasing order: real numbers, or one real expression (``a``)."""
+    if all(p.is_number and p.is_real for p in points):
+        return sorted(points, key=float)
+    if len(points) == 1 and next(iter(points)).is_real:
+        return list(points)
+    return None
 
 
 # ------------------------------------------------------------------- numbers
@@ -310,11 +372,13 @@ def _points(
 ) -> Iterator[tuple[dict, bool]]:
     """Sample points, each with whether it ends its assignment of the parameters.
 
-    Parameters from their assumptions, ``var`` on both sides of each kink of
-    the closed forms.
+    Parameters from their assumptions (none on a kink), ``var`` on both sides
+    of each kink of the closed forms.
     """
     params = (lhs.free_symbols | rhs.free_symbols) - {var}
     for assignment in numeric.parameter_assignments(params, 4):
+        if numeric.on_a_kink([lhs, rhs, *closed], assignment):
+            continue
         values = [None]
         if var is not None:
             values = numeric.variable_values(numeric.numeric_kinks(closed, var, assignment))[:6]
@@ -426,6 +490,15 @@ def _decide(lhs: sp.Expr, rhs: sp.Expr, proved: bool, how: str, evidence: _Evide
     return Verdict("undecided", reason=why + tested, points=evidence.agree)
 
 
+def _single_variable(lhs: sp.Expr, rhs: sp.Expr) -> sp.Symbol | None:
+    """The main variable when there is one real free symbol and none was given."""
+    symbols = lhs.free_symbols | rhs.free_symbols
+    if len(symbols) == 1:
+        (only,) = symbols
+        return only if only.is_real else None
+    return None
+
+
 def check_identity(
     lhs: sp.Expr | complex,
     rhs: sp.Expr | complex,
@@ -433,7 +506,7 @@ def check_identity(
     *,
     timeout: float | None = None,
 ) -> Verdict:
-    """Decide ``lhs == rhs`` for expressions built from integrals over ℝ.
+    """Decide ``lhs == rhs`` (almost everywhere) for expressions built from integrals over ℝ.
 
     Parameters
     ----------
@@ -441,7 +514,9 @@ def check_identity(
         The two sides (builders' integrals, closed forms, undefined functions).
     var : sympy.Symbol, optional
         The main real variable (``t``): sampled on both sides of every kink and,
-        for piecewise sides, the variable of the piece-by-piece proof.
+        for piecewise sides, the variable of the piece-by-piece proof.  Without
+        it, a single real free symbol takes that role, and every real symbol is
+        tried for the piece-by-piece proof; the verdict does not depend on it.
     timeout : float, optional
         Seconds allowed (default ``DEFAULT_TIMEOUT``); running out gives
         ``"undecided"``.
@@ -456,6 +531,8 @@ def check_identity(
     rhs = check_expr(rhs, "rhs")
     if var is not None:
         check_real_symbol(var, "var")
+    else:
+        var = _single_variable(lhs, rhs)
     seconds = check_timeout(timeout)
     start = time.monotonic()
     try:
