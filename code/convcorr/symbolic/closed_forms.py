@@ -54,14 +54,34 @@ def _gaussian_rule(expr, x):
         return None
     poly = sp.Poly(exponent, x)
     big_a = sp.factor(-poly.coeff_monomial(x**2))
-    if sp.re(big_a).is_positive is not True:
+    nonzero = {} if sp.re(big_a).is_positive else _nonzero_symbols(big_a)
+    if nonzero is None:
         return None
-    b, c = poly.coeff_monomial(x), poly.coeff_monomial(1)
+    b, c = (poly.coeff_monomial(m).xreplace(nonzero) for m in (x, 1))
+    big_a = big_a.xreplace(nonzero)
     k = sp.degree(power, x)
     lin = sp.Dummy("B")
     base = sp.sqrt(sp.pi / big_a) * sp.exp(lin**2 / (4 * big_a) + c)
     scale = sp.Poly(power, x).LC()
-    return const * scale * sp.diff(base, lin, k).subs(lin, b)
+    value = const * scale * sp.diff(base, lin, k).subs(lin, b)
+    return value.xreplace({d: s for s, d in nonzero.items()})
+
+
+def _nonzero_symbols(big_a):
+    """``{s: nonzero Dummy}`` for the real symbols of ``big_a`` if Re A > 0 whenever they
+    are nonzero (as ``1/s²`` for a real width s); None otherwise.
+
+    The closed form then holds for almost every value of them: not at s = 0, where
+    the Gaussian itself (``exp(−x²/s²)``) has no value.
+    """
+    swap = {
+        s: sp.Dummy(s.name, real=True, nonzero=True)
+        for s in big_a.free_symbols
+        if s.is_real and s.is_nonzero is not True
+    }
+    if swap and sp.re(big_a.xreplace(swap)).is_positive:
+        return swap
+    return None
 
 
 def _affine(arg, x):
@@ -232,7 +252,10 @@ def _support_rule(expr, x):
     y = sp.Dummy("y", positive=True)
     if low.is_finite and up.is_finite:
         body = sp.expand(sp.powsimp(rest.xreplace({x: low + y}), combine="exp"), mul=False)
-        body = sp.powsimp(body, combine="exp")
+        # exp(−λy)·exp(−λ(x − y)) is exp(−λx): free of y once the exponent is expanded
+        body = sp.powsimp(body, combine="exp").replace(
+            lambda e: isinstance(e, sp.exp), lambda e: sp.exp(sp.expand(e.args[0]))
+        )
         return sp.Heaviside(up - low) * _finite_integral(body, y, up - low)
     if low.is_finite:
         body = sp.powsimp(rest.xreplace({x: low + y}), combine="exp")
@@ -683,7 +706,8 @@ def _transform(expr, src, dst, sign, what, timeout):
     integrand = expr * sp.exp(sign * 2 * sp.pi * sp.I * dst * src)
 
     def run():
-        value = even_form(sinc_form(tidy(raw_line_integral(integrand, src)), dst), dst)
+        value = tidy(raw_line_integral(integrand, src))
+        value = step_form(even_form(sinc_form(value, dst), dst), dst)
         return confirm(sp.Integral(integrand, (src, -oo, oo)), value, what, dst)
 
     return _timed(what, timeout, run)
@@ -739,3 +763,44 @@ def sinc_form(expr, var):
     if sp.simplify((candidate - special).subs(var, point[0])) != 0:
         return expr
     return candidate
+
+
+def step_form(expr, var):
+    """Each ``Piecewise((A, u < 0), (B, u > 0), ((A + B)/2, True))`` as ``A + (B − A)·H(u)``.
+
+    The transform of ``sin(πt)/(πt)`` comes out of the residues as two such
+    pieces; as steps it reads ``H(ξ + 1/2) − H(ξ − 1/2)``, with the value 1/2 at the
+    jumps that the integral (a principal value there) has.
+    """
+
+    def as_step(pw):
+        if len(pw.args) != 3 or pw.args[2][1] is not sp.true:
+            return pw
+        (low, below), (high, above), (middle, _) = pw.args
+        u = _sign_argument(below, var, -1)
+        v = _sign_argument(above, var, 1)
+        if u is None or v is None or sp.simplify(middle - (low + high) / 2) != 0:
+            return pw
+        ratio = sp.simplify(u / v)
+        if not (ratio.is_number and ratio.is_positive):
+            return pw
+        return low + (high - low) * sp.Heaviside(_monic(v, var))
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), as_step)
+
+
+def _sign_argument(cond, var, sign):
+    """``u`` affine in ``var`` with ``cond`` saying ``sign·u > 0`` (None if not of that form)."""
+    if isinstance(cond, sp.StrictLessThan):
+        u = cond.lhs - cond.rhs  # cond: u < 0
+    elif isinstance(cond, sp.StrictGreaterThan):
+        u = cond.rhs - cond.lhs  # cond: −(lhs − rhs) < 0
+    else:
+        return None
+    return -sign * u if _affine(u, var) else None
+
+
+def _monic(u, var):
+    """``u / c`` with c > 0 the coefficient of ``var``: ``H(2πξ + π) = H(ξ + 1/2)``."""
+    slope = _affine(u, var)[0]
+    return sp.expand(u / slope) if slope.is_positive else u
