@@ -24,6 +24,8 @@ Rules, tried in order on each term of the integrand:
   the assumptions do not settle is reported, never dropped.
 """
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from . import numeric
@@ -35,7 +37,7 @@ CHECK_RTOL = 1e-6
 
 
 # ------------------------------------------------------------------- rules
-def _gaussian_rule(expr, x):
+def _gaussian_rule(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     """``∫ c·xᵏ·exp(−A x² + B x + C) dx`` for Re A > 0 (None if not of that form)."""
     const, rest = sp.powsimp(sp.expand(expr), combine="exp").as_independent(x, as_Add=False)
     power, gauss = sp.S.One, sp.S.One
@@ -67,7 +69,7 @@ def _gaussian_rule(expr, x):
     return value.xreplace({d: s for s, d in nonzero.items()})
 
 
-def _nonzero_symbols(big_a):
+def _nonzero_symbols(big_a: sp.Expr) -> dict[sp.Symbol, sp.Dummy] | None:
     """``{s: nonzero Dummy}`` for the real symbols of ``big_a`` if Re A > 0 whenever they
     are nonzero (as ``1/s²`` for a real width s); None otherwise.
 
@@ -84,14 +86,15 @@ def _nonzero_symbols(big_a):
     return None
 
 
-def _affine(arg, x):
+def _affine(arg: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(slope, intercept)`` of ``arg`` when it is affine in x (None otherwise)."""
     arg = sp.expand(arg)
     if arg.has(x) and arg.is_polynomial(x) and sp.degree(arg, x) == 1:
         return arg.coeff(x, 1), arg.coeff(x, 0)
     return None
 
 
-def _split_abs(expr, x):
+def _split_abs(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     """``Abs(u)``/``sign(u)`` with u affine in x as ``Heaviside`` pieces (None if none)."""
     for node in sp.preorder_traversal(expr):
         if isinstance(node, (sp.Abs, sp.sign)) and _affine(node.args[0], x):
@@ -106,7 +109,7 @@ def _split_abs(expr, x):
     return None
 
 
-def _indicator(cond, x):
+def _indicator(cond: sp.Basic, x: sp.Symbol) -> sp.Expr | None:
     """The indicator of ``cond`` (linear in x) as Heaviside factors, a.e.; None if not."""
     if cond is sp.true:
         return sp.S.One
@@ -133,7 +136,7 @@ def _indicator(cond, x):
     return plus * sp.Heaviside(u) + minus * sp.Heaviside(-u)
 
 
-def _piecewise_as_heaviside(expr, x):
+def _piecewise_as_heaviside(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     """``expr`` with each Piecewise in x written with Heaviside factors (None if one cannot)."""
     swap = {}
     for pw in expr.atoms(sp.Piecewise):
@@ -152,7 +155,7 @@ def _piecewise_as_heaviside(expr, x):
     return expr.xreplace(swap) if swap else None
 
 
-def _support(expr, x):
+def _support(expr: sp.Expr, x: sp.Symbol) -> tuple | None:
     """``(L, U, rest)``: the Heaviside factors of ``expr`` say L < x < U (None if not).
 
     Two lower (or upper) ends of unknown order come back as ``("split", expr')``
@@ -191,7 +194,7 @@ def _support(expr, x):
     return low, up, rest
 
 
-def _extreme(points, pick):
+def _extreme(points: list[sp.Expr], pick: Callable) -> sp.Expr | None:
     """The largest (pick=max) or smallest of ``points`` when their order is known."""
     if not points:
         return -oo if pick is max else oo
@@ -207,7 +210,7 @@ def _extreme(points, pick):
     return best
 
 
-def _beta_rule(body, y, length):
+def _beta_rule(body: sp.Expr, y: sp.Symbol, length: sp.Expr) -> sp.Expr | None:
     """``∫_0^length c·y^p·(length − y)^q dy`` by the Beta integral (None if not of that form)."""
     const, rest = body.as_independent(y, as_Add=False)
     p = q = sp.S.Zero
@@ -231,7 +234,7 @@ def _beta_rule(body, y, length):
     return const * value
 
 
-def _finite_integral(body, y, length):
+def _finite_integral(body: sp.Expr, y: sp.Symbol, length: sp.Expr) -> sp.Expr:
     """``∫_0^length body dy`` for a positive ``length`` (a Dummy stands in for it)."""
     beta = _beta_rule(body, y, length)
     if beta is not None:
@@ -242,7 +245,8 @@ def _finite_integral(body, y, length):
     return _sympy_integral(body, (y, 0, length))
 
 
-def _support_rule(expr, x):
+def _support_rule(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """``∫ expr dx`` over the support its Heaviside factors give (None without one)."""
     found = _support(expr, x)
     if found is None:
         return None
@@ -266,7 +270,7 @@ def _support_rule(expr, x):
     return _half_line(body, y)
 
 
-def _half_line(body, y):
+def _half_line(body: sp.Expr, y: sp.Symbol) -> sp.Expr:
     """``∫_0^∞ body dy``: ``c·exp(−A y + C)`` directly, otherwise SymPy with conditions."""
     const, rest = body.as_independent(y, as_Add=False)
     if isinstance(rest, sp.exp):
@@ -276,7 +280,7 @@ def _half_line(body, y):
     return _sympy_integral(body, (y, 0, oo))
 
 
-def _residue_rule(expr, x):
+def _residue_rule(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     """``∫ R(x)·exp(iωx) dx`` for rational R by residues (None if not of that form)."""
     omega, rational = numeric.oscillation(expr, x)
     if not omega.is_real:
@@ -326,7 +330,7 @@ def _residue_rule(expr, x):
     return sp.Piecewise((above, core > 0), (below, core < 0), (at_zero, True))
 
 
-def _sympy_integral(expr, limits):
+def _sympy_integral(expr: sp.Expr, limits: tuple) -> sp.Expr:
     """``sympy.integrate`` keeping its conditions: a condition it cannot settle is an error."""
     # exp(−βd + (β − α)y) → exp(−βd)·exp((β − α)y): SymPy 1.14 drops an x-free part of an
     # exponent in its α = β branch (∫_0^d exp(−βd + (β − α)y) dy = d there, not d·exp(−βd))
@@ -351,12 +355,13 @@ def _sympy_integral(expr, limits):
     return value
 
 
-def _holds(cond):
+def _holds(cond: sp.Basic) -> bool:
+    """Whether the assumptions imply ``cond``."""
     return sp.ask(cond) is True or sp.simplify(cond) is sp.true
 
 
 # ------------------------------------------------------------ raw evaluation
-def raw_line_integral(expr, x):
+def raw_line_integral(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
     """``∫_ℝ expr dx`` by the rules, unchecked (the gate checks it)."""
     expr = expr.replace(sp.sinc, lambda a: sp.sin(a) / a)
     if expr.has(sp.sin, sp.cos) and any(n.has(x) for n in expr.atoms(sp.sin, sp.cos)):
@@ -375,7 +380,7 @@ def raw_line_integral(expr, x):
     return total
 
 
-def _window(expr, x):
+def _window(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
     """``H(A) − H(B)`` with A − B a positive number as ``H(A)·H(−B)`` (a.e.), else ``expr``.
 
     Expanded, a box made of two Heaviside steps becomes steps that do not decay
@@ -398,7 +403,8 @@ def _window(expr, x):
     return sp.Heaviside(up) * sp.Heaviside(-down)
 
 
-def _term(expr, x):
+def _term(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """``∫ expr dx`` over ℝ for one term: the first rule that applies, else SymPy."""
     expr = sp.powsimp(sp.factor_terms(expr), combine="exp")
     if not expr.has(x):
         if expr == 0:
@@ -414,16 +420,17 @@ def _term(expr, x):
     return _sympy_integral(expr, (x, -oo, oo))
 
 
-def _fresh(node):
+def _fresh(node: sp.Integral) -> sp.Integral:
     """The integral with its variables renamed to fresh Dummies (SymPy issue 12631)."""
     swap = {x: sp.Dummy(x.name, real=True) for x in node.variables}
     return sp.Integral(node.function.xreplace(swap), *[(swap[x], a, b) for x, a, b in node.limits])
 
 
-def raw_closed_form(expr):
+def raw_closed_form(expr: sp.Expr) -> sp.Expr:
     """Every integral over ℝ of ``expr`` computed, innermost first, unchecked."""
 
-    def compute(node):
+    def compute(node: sp.Integral) -> sp.Expr:
+        """The innermost integral of ``node`` computed (outer limits kept)."""
         node = _fresh(node)
         x, lo, hi = node.limits[0]
         if (lo, hi) != (-oo, oo):
@@ -444,7 +451,7 @@ def raw_closed_form(expr):
     return tidy(expr)
 
 
-def _clean_heaviside(expr):
+def _clean_heaviside(expr: sp.Expr) -> sp.Expr:
     """``H(u)ⁿ = H(u)`` and ``H(u)·H(−u) = 0``: equal almost everywhere, shorter."""
     expr = expr.replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
@@ -466,7 +473,7 @@ def _clean_heaviside(expr):
     return sp.Add(*(sp.factor(sp.expand(c)) * k for k, c in parts.items()))
 
 
-def _as_steps(term):
+def _as_steps(term: sp.Expr) -> sp.Expr:
     """``H(t − a)·H(b − t)`` (numbers a < b) as ``H(t − a) − H(t − b)``: truncated powers."""
     factors = sp.Mul.make_args(term)
     windows = [f for f in factors if isinstance(f, sp.Heaviside) and len(f.free_symbols) == 1]
@@ -486,7 +493,7 @@ def _as_steps(term):
     return rest * (sp.Heaviside(v - low) - sp.Heaviside(v - up))
 
 
-def _empty_support(steps):
+def _empty_support(steps: list[sp.Expr]) -> bool:
     """Whether H(s₁)·H(s₂)··· vanishes a.e.: in one variable, a lower end ≥ an upper end."""
     ends = {}
     for arg in steps:
@@ -502,7 +509,7 @@ def _empty_support(steps):
     return any(low >= up for low, up in ends.values())
 
 
-def tidy(expr):
+def tidy(expr: sp.Expr) -> sp.Expr:
     """Merge exponentials and factor each exponent: Gaussians read as Gaussians."""
     if expr.has(sp.Heaviside) and not expr.has(sp.Piecewise):
         expr = _clean_heaviside(expr)
@@ -516,7 +523,8 @@ def tidy(expr):
     )
 
 
-def _factor_exponent(arg):
+def _factor_exponent(arg: sp.Expr) -> sp.Expr:
+    """An exponent factored, its real and imaginary parts apart."""
     # real and imaginary parts apart: factoring over Q(i) is slow and reads no better
     parts = sp.collect(sp.expand(arg), sp.I, evaluate=False)
     if set(parts) <= {sp.S.One, sp.I}:
@@ -525,7 +533,7 @@ def _factor_exponent(arg):
 
 
 # ------------------------------------------------------------ checked values
-def confirm(defining, value, what, main=None):
+def confirm(defining: sp.Expr, value: sp.Expr, what: str, main: sp.Symbol | None = None) -> sp.Expr:
     """Raise StepError unless ``value`` equals the integral ``defining`` numerically.
 
     Both are evaluated at points from the symbols' assumptions (``main``, the
@@ -544,7 +552,8 @@ def confirm(defining, value, what, main=None):
         ) from None
 
 
-def _confirm(defining, value, what, main):
+def _confirm(defining: sp.Expr, value: sp.Expr, what: str, main: sp.Symbol | None) -> sp.Expr:
+    """:func:`confirm` without its guard."""
     symbols = defining.free_symbols | value.free_symbols
     params = symbols - {main}
     checked, failures = 0, []
@@ -583,7 +592,9 @@ def _confirm(defining, value, what, main):
     return value
 
 
-def _settle(defining, value, what, point, mine, quadrature):
+def _settle(
+    defining: sp.Expr, value: sp.Expr, what: str, point: dict, mine: complex, quadrature: complex
+) -> None:
     """Return if a precise value of the integral agrees with the closed form (the
     double-precision quadrature was off); raise StepError otherwise."""
     try:
@@ -605,7 +616,7 @@ def _settle(defining, value, what, point, mine, quadrature):
     )
 
 
-def _special_cases(value, params, base):
+def _special_cases(value: sp.Expr, params: set, base: dict) -> list[dict]:
     """Assignments on the cases a ``Piecewise`` singles out by ``Ne(A, 0)`` (A = 0 there)."""
     out = []
     for rel in value.atoms(sp.Ne):
@@ -627,7 +638,8 @@ def _special_cases(value, params, base):
     return out
 
 
-def _timed(what, timeout, fn, *args):
+def _timed(what: str, timeout: float | None, fn: Callable, *args: object) -> sp.Expr:
+    """``fn(*args)`` within the budget; StepError naming ``what`` when it runs out."""
     try:
         with budget(timeout):
             return fn(*args)
@@ -635,7 +647,7 @@ def _timed(what, timeout, fn, *args):
         raise StepError(f"{what}: no closed form within the time budget") from None
 
 
-def real_line_integral(expr, x, *, timeout=None):
+def real_line_integral(expr: sp.Expr, x: sp.Symbol, *, timeout: float | None = None) -> sp.Expr:
     """``∫_{−∞}^{∞} expr dx`` in closed form, confirmed numerically.
 
     Parameters
@@ -662,19 +674,38 @@ def real_line_integral(expr, x, *, timeout=None):
     check_real_symbol(x, "x")
     what = f"∫ {expr} d{x} over ℝ"
 
-    def run():
+    def run() -> sp.Expr:
+        """The closed form, confirmed."""
         value = tidy(raw_line_integral(expr, x))
         return confirm(sp.Integral(expr, (x, -oo, oo)), value, what)
 
     return _timed(what, timeout, run)
 
 
-def closed_form(expr, *, timeout=None, main=None):
+def closed_form(
+    expr: sp.Expr, *, timeout: float | None = None, main: sp.Symbol | None = None
+) -> sp.Expr:
     """Every integral over ℝ in ``expr`` in closed form, innermost first, confirmed.
 
-    ``main`` (optional) is the variable the result is a function of (``t``),
-    sampled on both sides of each kink; other symbols are sampled from their
-    assumptions.  Raises :class:`StepError` as :func:`real_line_integral`.
+    Parameters
+    ----------
+    expr : sympy.Expr
+        An expression with integrals over the real line (builders' integrals).
+    timeout : float, optional
+        Seconds allowed (default ``DEFAULT_TIMEOUT``; ``math.inf``: no limit).
+    main : sympy.Symbol, optional
+        The variable the result is a function of (``t``), sampled on both
+        sides of each kink; other symbols are sampled from their assumptions.
+
+    Returns
+    -------
+    sympy.Expr
+        ``expr`` with every integral computed.
+
+    Raises
+    ------
+    StepError
+        As :func:`real_line_integral`.
     """
     expr = check_expr(expr, "expr")
     what = f"the closed form of {expr}"
@@ -683,7 +714,8 @@ def closed_form(expr, *, timeout=None, main=None):
     if key in _CONFIRMED:
         return _CONFIRMED[key]
 
-    def run():
+    def run() -> sp.Expr:
+        """The closed form, confirmed."""
         value = raw_closed_form(expr)
         if expr.has(sp.Integral):
             confirm(expr, value, what, main)
@@ -699,13 +731,22 @@ def closed_form(expr, *, timeout=None, main=None):
 _CONFIRMED = {}
 
 
-def _transform(expr, src, dst, sign, what, timeout):
+def _transform(
+    expr: sp.Expr,
+    src: sp.Symbol,
+    dst: sp.Symbol,
+    sign: int,
+    what: str,
+    timeout: float | None,
+) -> sp.Expr:
+    """``∫ expr·exp(sign·2πi·dst·src) d src`` over ℝ in closed form, confirmed."""
     expr = check_expr(expr, "expr")
     check_real_symbol(src, "the variable")
     check_real_symbol(dst, "the frequency")
     integrand = expr * sp.exp(sign * 2 * sp.pi * sp.I * dst * src)
 
-    def run():
+    def run() -> sp.Expr:
+        """The transform in its table form (sinc, even, steps), confirmed."""
         value = tidy(raw_line_integral(integrand, src))
         value = step_form(even_form(sinc_form(value, dst), dst), dst)
         return confirm(sp.Integral(integrand, (src, -oo, oo)), value, what, dst)
@@ -713,23 +754,50 @@ def _transform(expr, src, dst, sign, what, timeout):
     return _timed(what, timeout, run)
 
 
-def fourier_transform(expr, t, xi, *, timeout=None):
+def fourier_transform(
+    expr: sp.Expr, t: sp.Symbol, xi: sp.Symbol, *, timeout: float | None = None
+) -> sp.Expr:
     """Closed form of ``F{f}(ξ) = ∫ f(t) exp(−2πiξt) dt`` for ``f = expr``, confirmed.
 
     Same convention as :func:`sympy.fourier_transform` (ordinary frequency).
-    Raises :class:`StepError` for a non-integrable ``f`` (``1``, ``t``,
-    ``Heaviside(t)``: their transforms are distributions) and for any result
-    that quadrature does not confirm.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        ``f(t)``.
+    t, xi : sympy.Symbol
+        Real variable of ``f`` and real frequency of the result.
+    timeout : float, optional
+        Seconds allowed (default ``DEFAULT_TIMEOUT``).
+
+    Returns
+    -------
+    sympy.Expr
+        ``F{f}(ξ)``, in the tables' form where one applies (``sinc(πξ)``,
+        ``h(|ξ|)``, steps).
+
+    Raises
+    ------
+    StepError
+        For a non-integrable ``f`` (``1``, ``t``, ``Heaviside(t)``: their
+        transforms are distributions) and for any result that quadrature does
+        not confirm.
     """
     return _transform(expr, t, xi, -1, f"F{{{expr}}}({xi})", timeout)
 
 
-def inverse_fourier_transform(expr, xi, t, *, timeout=None):
-    """Closed form of ``f(t) = ∫ F(ξ) exp(2πiξt) dξ`` for ``F = expr``, confirmed."""
+def inverse_fourier_transform(
+    expr: sp.Expr, xi: sp.Symbol, t: sp.Symbol, *, timeout: float | None = None
+) -> sp.Expr:
+    """Closed form of ``f(t) = ∫ F(ξ) exp(2πiξt) dξ`` for ``F = expr``, confirmed.
+
+    Parameters, result and errors as :func:`fourier_transform`, with the roles
+    of ``t`` and ``xi`` exchanged.
+    """
     return _transform(expr, xi, t, 1, f"F⁻¹{{{expr}}}({t})", timeout)
 
 
-def even_form(expr, var):
+def even_form(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """A ``Piecewise`` in ``var`` that is ``h(|var|)`` written as ``h(|var|)``."""
     if not isinstance(expr, sp.Piecewise):
         return expr
@@ -744,7 +812,7 @@ def even_form(expr, var):
     return expr
 
 
-def sinc_form(expr, var):
+def sinc_form(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """``Piecewise((A, Ne(var, c)), (B, True))`` as one ``sinc`` expression when A → B at c.
 
     The transforms of the box and the triangle come out of the integral as such
@@ -765,7 +833,7 @@ def sinc_form(expr, var):
     return candidate
 
 
-def step_form(expr, var):
+def step_form(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """Each ``Piecewise((A, u < 0), (B, u > 0), ((A + B)/2, True))`` as ``A + (B − A)·H(u)``.
 
     The transform of ``sin(πt)/(πt)`` comes out of the residues as two such
@@ -773,7 +841,8 @@ def step_form(expr, var):
     jumps that the integral (a principal value there) has.
     """
 
-    def as_step(pw):
+    def as_step(pw: sp.Piecewise) -> sp.Expr:
+        """The Piecewise as a step, when it is one."""
         if len(pw.args) != 3 or pw.args[2][1] is not sp.true:
             return pw
         (low, below), (high, above), (middle, _) = pw.args
@@ -789,7 +858,7 @@ def step_form(expr, var):
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), as_step)
 
 
-def _sign_argument(cond, var, sign):
+def _sign_argument(cond: sp.Basic, var: sp.Symbol, sign: int) -> sp.Expr | None:
     """``u`` affine in ``var`` with ``cond`` saying ``sign·u > 0`` (None if not of that form)."""
     if isinstance(cond, sp.StrictLessThan):
         u = cond.lhs - cond.rhs  # cond: u < 0
@@ -800,7 +869,7 @@ def _sign_argument(cond, var, sign):
     return -sign * u if _affine(u, var) else None
 
 
-def _monic(u, var):
+def _monic(u: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """``u / c`` with c > 0 the coefficient of ``var``: ``H(2πξ + π) = H(ξ + 1/2)``."""
     slope = _affine(u, var)[0]
     return sp.expand(u / slope) if slope.is_positive else u
