@@ -25,9 +25,11 @@ One idea per module:
 * :mod:`.closed_forms`: :func:`closed_form`, :func:`real_line_integral`,
   :func:`fourier_transform`, :func:`inverse_fourier_transform`, each confirmed
   numerically or refused with :class:`StepError`;
-* :mod:`.numeric`: the numeric gate (quadrature of the defining integrals);
+* :mod:`.numeric`: the numeric gate (quadrature of the defining integrals,
+  cut at kinks and around narrow peaks; precise values with mpmath);
 * :mod:`.verdict`: :func:`check_identity` → :class:`Verdict`,
-  :func:`identity_holds`, :func:`assert_identity`;
+  :func:`identity_holds`, :func:`assert_identity`: identities hold almost
+  everywhere, and "false" comes with a counterexample confirmed at 30 digits;
 * :mod:`.densities`: densities of sums and differences of independent random
   variables, and a table of classic cases.
 """

@@ -4,6 +4,7 @@ import contextlib
 import ctypes
 import math
 import threading
+from collections.abc import Callable, Iterator
 
 import sympy as sp
 
@@ -31,7 +32,8 @@ class Timeout(BaseException):
 
 
 # ----------------------------------------------------------------- validation
-def check_real_symbol(x, name):
+def check_real_symbol(x: object, name: str) -> sp.Symbol:
+    """``x`` if it is a real SymPy Symbol; TypeError naming ``name`` otherwise."""
     if not isinstance(x, sp.Symbol) or x.is_real is not True:
         raise TypeError(
             f"{name} must be a real SymPy Symbol (sympy.Symbol(..., real=True)); "
@@ -40,7 +42,8 @@ def check_real_symbol(x, name):
     return x
 
 
-def check_expr(e, name):
+def check_expr(e: object, name: str) -> sp.Expr:
+    """``e`` as a SymPy expression (Python numbers are sympified); TypeError otherwise."""
     if isinstance(e, (int, float, complex)) and not isinstance(e, bool):
         return sp.sympify(e)
     if not isinstance(e, sp.Expr):
@@ -48,13 +51,14 @@ def check_expr(e, name):
     return e
 
 
-def check_text(words, name):
+def check_text(words: object, name: str) -> str:
+    """``words`` if it is a string; TypeError naming ``name`` otherwise."""
     if not isinstance(words, str):
         raise TypeError(f"{name} must be a string; received {type(words).__name__}")
     return words
 
 
-def probe(f, name):
+def probe(f: Callable, name: str) -> tuple[sp.Dummy, sp.Expr]:
     """``f`` applied to a fresh real symbol: checks ``f`` and shows its free symbols."""
     if not callable(f):
         raise TypeError(
@@ -78,7 +82,8 @@ def probe(f, name):
 
 
 # ------------------------------------------------------------------ timeouts
-def check_timeout(timeout):
+def check_timeout(timeout: object) -> float:
+    """Seconds of a ``timeout=`` argument (None: the default); ValueError if not positive."""
     if timeout is None:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
@@ -92,7 +97,8 @@ def check_timeout(timeout):
 _ACTIVE = threading.local()
 
 
-def _set_async_exception(thread_id, exc):
+def _set_async_exception(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in the thread ``thread_id`` at its next instruction (None: cancel)."""
     # exc=None clears an exception set but not yet raised (ctypes passes None as NULL)
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_id), None if exc is None else ctypes.py_object(exc)
@@ -105,7 +111,7 @@ _REFIRE_COUNT = 200
 
 
 @contextlib.contextmanager
-def budget(seconds):
+def budget(seconds: float | None) -> Iterator[None]:
     """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
 
     A watchdog thread raises the timeout in the calling thread (CPython's
@@ -130,7 +136,8 @@ def budget(seconds):
         return
     target, lock, ended = threading.get_ident(), threading.Lock(), threading.Event()
 
-    def watch():
+    def watch() -> None:
+        """Wait out the budget, then raise the timeout until the block has ended."""
         if ended.wait(seconds):
             return
         for _ in range(_REFIRE_COUNT):
@@ -157,7 +164,7 @@ def budget(seconds):
         _set_async_exception(target, None)
 
 
-def _disarm(lock, ended):
+def _disarm(lock: threading.Lock, ended: threading.Event) -> None:
     """Stop the watchdog, even if its timeout lands while this runs."""
     while True:
         try:

@@ -8,6 +8,8 @@ symbol of the operands or the point uses), so it can never capture a symbol of
 which must not occur in the operands or the point.
 """
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from . import labels
@@ -16,7 +18,7 @@ from ._common import check_expr, check_real_symbol, oo, probe
 _DEFAULT_NAMES = ("tau", "sigma", "u", "v", "s", "x", "y", "z")
 
 
-def integration_variable(var, *exprs):
+def integration_variable(var: sp.Symbol | None, *exprs: sp.Expr) -> sp.Symbol:
     """``var`` checked to be fresh, or a fresh ``Dummy`` with a free-standing name."""
     free = set().union(*(e.free_symbols for e in exprs))
     if var is not None:
@@ -32,7 +34,7 @@ def integration_variable(var, *exprs):
     return sp.Dummy(name, real=True)
 
 
-def convolution(f, g, t, var=None):
+def convolution(f: Callable, g: Callable, t: sp.Expr, var: sp.Symbol | None = None) -> sp.Integral:
     """Unevaluated convolution integral ``(f * g)(t) = ∫ f(τ) g(t − τ) dτ`` over ℝ.
 
     Parameters
@@ -58,7 +60,7 @@ def convolution(f, g, t, var=None):
     return labels.register(expr, "convolution", ops, t)
 
 
-def correlation(f, g, t, var=None):
+def correlation(f: Callable, g: Callable, t: sp.Expr, var: sp.Symbol | None = None) -> sp.Integral:
     """Unevaluated cross-correlation ``(f ⋆ g)(t) = ∫ conj(f(τ)) g(t + τ) dτ`` over ℝ.
 
     The conjugate is on the first argument (the book's convention).  Parameters
@@ -72,7 +74,10 @@ def correlation(f, g, t, var=None):
     return labels.register(expr, "correlation", ops, t)
 
 
-def _transform_integral(f, point, var, sign, kind):
+def _transform_integral(
+    f: Callable, point: sp.Expr, var: sp.Symbol | None, sign: int, kind: str
+) -> sp.Integral:
+    """``∫ f(v) exp(sign·2πi·point·v) dv`` over ℝ, registered as ``kind``."""
     x, value = probe(f, "f")
     point = check_expr(point, "xi" if sign < 0 else "t")
     if point.is_real is not True:
@@ -85,7 +90,7 @@ def _transform_integral(f, point, var, sign, kind):
     return labels.register(expr, kind, [labels.operand_label(f, x, value)], point)
 
 
-def fourier_integral(f, xi, var=None):
+def fourier_integral(f: Callable, xi: sp.Expr, var: sp.Symbol | None = None) -> sp.Integral:
     """Unevaluated Fourier integral ``F{f}(ξ) = ∫ f(t) exp(−2πiξt) dt`` over ℝ.
 
     Parameters
@@ -105,7 +110,7 @@ def fourier_integral(f, xi, var=None):
     return _transform_integral(f, xi, var, -1, "fourier")
 
 
-def inverse_fourier_integral(F, t, var=None):
+def inverse_fourier_integral(F: Callable, t: sp.Expr, var: sp.Symbol | None = None) -> sp.Integral:
     """Unevaluated inverse Fourier integral ``F⁻¹{F}(t) = ∫ F(ξ) exp(2πiξt) dξ`` over ℝ.
 
     Labelled ``\\mathcal{F}^{-1}\\{F\\}(t)`` (or ``\\check F(t)``).
@@ -116,18 +121,20 @@ def inverse_fourier_integral(F, t, var=None):
 class _ReverseConj:
     """``f̃(t) = conj(f(−t))`` as a callable that knows its label."""
 
-    def __init__(self, f, label):
+    def __init__(self, f: Callable, label: str | None) -> None:
         self.f = f
         self.convcorr_label = label
 
-    def __call__(self, x):
+    def __call__(self, x: sp.Expr) -> sp.Expr:
+        """``conj(f(−x))``."""
         return sp.conjugate(self.f(x * -1))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
+        """``reverse_conj(f)``."""
         return f"reverse_conj({self.f!r})"
 
 
-def reverse_conj(f):
+def reverse_conj(f: Callable) -> Callable[[sp.Expr], sp.Expr]:
     """The reversed conjugate ``f̃(t) = conj(f(−t))`` as a callable (label ``\\tilde f``)."""
     x, value = probe(f, "f")
     name = labels.operand_label(f, x, value)
@@ -135,7 +142,7 @@ def reverse_conj(f):
     return _ReverseConj(f, label)
 
 
-def derivative(f):
+def derivative(f: Callable) -> Callable[[sp.Expr], sp.Expr]:
     """The derivative ``f'`` as a callable, in the form SymPy's ``diff`` uses.
 
     ``derivative(f)(e)`` is ``Subs(Derivative(f(x), x), x, e)`` (or
@@ -146,7 +153,8 @@ def derivative(f):
     name = labels.operand_label(f, x, value)
     y = sp.Dummy("x", real=True)
 
-    def fprime(e):
+    def fprime(e: sp.Expr) -> sp.Expr:
+        """``f'(e)``."""
         return sp.diff(f(y), y).subs(y, e)
 
     if isinstance(name, str):

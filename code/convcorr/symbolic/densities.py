@@ -8,19 +8,44 @@ For independent X and Y with densities f_X, f_Y (real functions)::
 (the conjugate of ⋆ does nothing on a real density).
 """
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from .builders import convolution, correlation
 from .closed_forms import closed_form
 
 
-def density_of_sum(f_x, f_y, x, *, timeout=None):
-    """Density of X + Y at ``x``: ``(f_X * f_Y)(x)`` in closed form, confirmed numerically."""
+def density_of_sum(
+    f_x: Callable, f_y: Callable, x: sp.Symbol, *, timeout: float | None = None
+) -> sp.Expr:
+    """Density of X + Y at ``x``: ``(f_X * f_Y)(x)`` in closed form, confirmed numerically.
+
+    Parameters
+    ----------
+    f_x, f_y : callable
+        The densities of X and Y (functions of one SymPy argument).
+    x : sympy.Symbol
+        Real point at which the density is taken.
+    timeout : float, optional
+        Seconds allowed (default ``DEFAULT_TIMEOUT``).
+
+    Raises
+    ------
+    StepError
+        As :func:`closed_form`: no closed form in time, or one that the numbers
+        do not confirm.
+    """
     return closed_form(convolution(f_x, f_y, x), timeout=timeout, main=x)
 
 
-def density_of_difference(f_x, f_y, x, *, timeout=None):
-    """Density of Y − X at ``x``: ``(f_X ⋆ f_Y)(x)`` in closed form, confirmed numerically."""
+def density_of_difference(
+    f_x: Callable, f_y: Callable, x: sp.Symbol, *, timeout: float | None = None
+) -> sp.Expr:
+    """Density of Y − X at ``x``: ``(f_X ⋆ f_Y)(x)`` in closed form, confirmed numerically.
+
+    Parameters and errors as :func:`density_of_sum`.
+    """
     return closed_form(correlation(f_x, f_y, x), timeout=timeout, main=x)
 
 
@@ -30,20 +55,30 @@ class Case:
 
     __slots__ = ("expected", "f_x", "f_y", "name", "operation", "x")
 
-    def __init__(self, name, f_x, f_y, operation, expected, x):
+    def __init__(
+        self,
+        name: str,
+        f_x: Callable,
+        f_y: Callable,
+        operation: str,
+        expected: sp.Expr,
+        x: sp.Symbol,
+    ) -> None:
         self.name, self.f_x, self.f_y = name, f_x, f_y
         self.operation, self.expected, self.x = operation, expected, x
 
-    def compute(self, *, timeout=None):
+    def compute(self, *, timeout: float | None = None) -> sp.Expr:
         """The closed form from the integral (confirmed numerically inside)."""
         fn = density_of_sum if self.operation == "sum" else density_of_difference
         return fn(self.f_x, self.f_y, self.x, timeout=timeout)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
+        """``Case(name, operation)``."""
         return f"Case({self.name!r}, {self.operation})"
 
 
-def _table():
+def _table() -> dict[str, Case]:
+    """The classic cases, by name; each expected form written from the textbooks."""
     x = sp.Symbol("x", real=True)
     lam, mu = sp.symbols("lambda mu", positive=True)
     a, b = sp.symbols("a b", positive=True)
@@ -51,13 +86,16 @@ def _table():
     s1, s2 = sp.symbols("sigma_1 sigma_2", positive=True)
     H, e, pi = sp.Heaviside, sp.exp, sp.pi
 
-    def normal(m, s):
+    def normal(m: sp.Expr, s: sp.Expr) -> sp.Lambda:
+        """The normal density with mean m and standard deviation s."""
         return sp.Lambda(x, e(-((x - m) ** 2) / (2 * s**2)) / (sp.sqrt(2 * pi) * s))
 
-    def expo(rate):
+    def expo(rate: sp.Expr) -> sp.Lambda:
+        """The exponential density with this rate."""
         return sp.Lambda(x, rate * e(-rate * x) * H(x))
 
-    def gamma(k, rate=1):
+    def gamma(k: sp.Expr, rate: sp.Expr = 1) -> sp.Lambda:
+        """The gamma density with shape k and this rate."""
         return sp.Lambda(x, rate**k * x ** (k - 1) * e(-rate * x) / sp.gamma(k) * H(x))
 
     uniform = sp.Lambda(x, H(x) - H(x - 1))

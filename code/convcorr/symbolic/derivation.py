@@ -38,7 +38,7 @@ class Step:
     display: str | None = None
     note: str | None = None
 
-    def latex(self):
+    def latex(self) -> str:
         """LaTeX of the right-hand side of this line."""
         if self.display is not None:
             return self.display
@@ -70,7 +70,7 @@ class Derivation:
         Justification of the first line.
     """
 
-    def __init__(self, lhs, start, why="definition"):
+    def __init__(self, lhs: str, start: sp.Expr, why: str = "definition") -> None:
         if not isinstance(lhs, str):
             raise TypeError(f"lhs must be a LaTeX string; received {type(lhs).__name__}")
         _tex_text(why)
@@ -80,11 +80,20 @@ class Derivation:
         self.steps = [Step(start, why, "definition")]
 
     @property
-    def current(self):
+    def current(self) -> sp.Expr:
         """The expression of the last line."""
         return self.steps[-1].expr
 
-    def _add(self, produced, target, why, check, display, note=None):
+    def _add(
+        self,
+        produced: sp.Expr,
+        target: sp.Expr,
+        why: str,
+        check: str,
+        display: str | None,
+        note: str | None = None,
+    ) -> "Derivation":
+        """Append ``target`` as the next line if the move ``produced`` it (equivalent)."""
         _tex_text(why)
         target = check_expr(target, "target")
         if display is not None:
@@ -102,19 +111,27 @@ class Derivation:
         self.steps.append(Step(target, why, check, display, note))
         return self
 
-    def substitute(self, old, new, target, why, display=None):
+    def substitute(
+        self, old: sp.Expr, new: sp.Symbol, target: sp.Expr, why: str, display: str | None = None
+    ) -> "Derivation":
         """Change variables ``old = new`` (see :func:`change_variable`)."""
         produced = change_variable(self.current, old, new)
         note = sp.latex(sp.Eq(new, old, evaluate=False))
         return self._add(produced, target, why, "substitution", display, note)
 
-    def swap(self, target, why=None, outer=None, display=None):
+    def swap(
+        self,
+        target: sp.Expr,
+        why: str | None = None,
+        outer: sp.Symbol | None = None,
+        display: str | None = None,
+    ) -> "Derivation":
         """Swap the order of integration (see :func:`swap_order`)."""
         produced = swap_order(self.current, outer)
         why = why or "swap the order of integration (Fubini)"
         return self._add(produced, target, why, "Fubini swap", display)
 
-    def define(self, target, display, why="definition"):
+    def define(self, target: sp.Expr, display: str, why: str = "definition") -> "Derivation":
         """Name the current expression with a definition, e.g. ``(f * g)(t)``.
 
         ``target`` is built independently from the definition (with
@@ -133,17 +150,26 @@ class Derivation:
         self.steps.append(Step(target, why, "definition", display))
         return self
 
-    def rewrite(self, target, why, display=None):
+    def rewrite(self, target: sp.Expr, why: str, display: str | None = None) -> "Derivation":
         """An algebraic step: linearity, conjugation, a definition."""
         return self._add(self.current, target, why, "linearity", display)
 
-    def differentiate(self, var, target, why=None, display=None):
+    def differentiate(
+        self, var: sp.Symbol, target: sp.Expr, why: str | None = None, display: str | None = None
+    ) -> "Derivation":
         """Move ``d/dvar`` under the integral sign (Leibniz rule)."""
         produced = differentiate_under_integral(self.current, var)
         why = why or "differentiate under the integral sign"
         return self._add(produced, target, why, "Leibniz rule", display)
 
-    def evaluate(self, target, why, display=None, *, timeout=None):
+    def evaluate(
+        self,
+        target: sp.Expr,
+        why: str,
+        display: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> "Derivation":
         """Let SymPy compute the integrals (e.g. the sifting of a delta).
 
         ``timeout`` (seconds, default ``DEFAULT_TIMEOUT``) bounds SymPy's work;
@@ -156,7 +182,7 @@ class Derivation:
             raise StepError(f"step '{why}': SymPy did not finish within the time budget") from None
         return self._add(produced, target, why, "evaluation", display)
 
-    def latex(self):
+    def latex(self) -> str:
         """The chain as a LaTeX ``aligned`` block, one justified step per line."""
         lines = []
         for i, step in enumerate(self.steps):
@@ -165,13 +191,16 @@ class Derivation:
             lines.append(f"{head} &= {step.latex()} && {_tex_text(step.why)}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
-    def _repr_latex_(self):
+    def _repr_latex_(self) -> str:
+        """The chain as display math, for Jupyter."""
         return "$$" + self.latex() + "$$"
 
-    def __len__(self):
+    def __len__(self) -> int:
+        """Number of lines."""
         return len(self.steps)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
+        """The left-hand side, the number of lines and how each was checked."""
         checks = ", ".join(step.check for step in self.steps)
         return f"Derivation of {self.lhs}: {len(self.steps)} lines, checked by {checks}"
 
@@ -179,7 +208,7 @@ class Derivation:
 _TEXT_SPECIALS = set("\\&%#_{}^~")
 
 
-def _tex_text(words):
+def _tex_text(words: str) -> str:
     """LaTeX for a justification: plain words, with ``$...$`` pieces as math."""
     check_text(words, "why")
     pieces = words.split("$")

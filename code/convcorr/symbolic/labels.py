@@ -20,6 +20,7 @@ the builder's point.  A label that writes ``*``, ``\\star``, ``\\mathcal{F}`` or
 """
 
 import re
+from collections.abc import Callable
 
 import sympy as sp
 from sympy.parsing.sympy_parser import (
@@ -48,10 +49,11 @@ class Entry:
 
     __slots__ = ("kind", "operands", "point")
 
-    def __init__(self, kind, operands, point):
+    def __init__(self, kind: str, operands: list, point: sp.Expr) -> None:
         self.kind, self.operands, self.point = kind, operands, point
 
-    def text(self, with_point=True):
+    def text(self, with_point: bool = True) -> str:
+        """The notation, ``(f * g)(t)``; without the point, ``f * g``."""
         names = [_operand_text(op) for op in self.operands]
         body = OPERATIONS[self.kind].format(a=names[0], b=names[-1])
         if self.kind in ("convolution", "correlation"):
@@ -59,7 +61,8 @@ class Entry:
         return f"{body}({sp.latex(self.point)})" if with_point else body
 
 
-def _operand_text(op):
+def _operand_text(op: "str | Entry | None") -> str:
+    """An operand's notation (``?`` for one without a name)."""
     if op is None:
         return "?"
     if isinstance(op, Entry):
@@ -67,12 +70,13 @@ def _operand_text(op):
     return op
 
 
-def register(expr, kind, operands, point):
+def register(expr: sp.Expr, kind: str, operands: list, point: sp.Expr) -> sp.Expr:
+    """Record what a builder made, and return ``expr``."""
     _REGISTRY.setdefault(expr, []).append(Entry(kind, operands, point))
     return expr
 
 
-def operand_label(fn, probe_var, probe_value):
+def operand_label(fn: Callable, probe_var: sp.Symbol, probe_value: sp.Expr) -> "str | Entry | None":
     """The name of an operand for labels, or None when it has none."""
     label = getattr(fn, "convcorr_label", None)
     if isinstance(label, str):
@@ -87,7 +91,7 @@ def operand_label(fn, probe_var, probe_value):
     return None
 
 
-def label_of(expr):
+def label_of(expr: sp.Expr) -> str | None:
     """The label the builders recorded for ``expr`` (``None`` if not built by one).
 
     >>> label_of(convolution(f, g, t))          # doctest: +SKIP
@@ -98,7 +102,8 @@ def label_of(expr):
 
 
 # ---------------------------------------------------------------- matching
-def _normalise(text):
+def _normalise(text: str) -> str:
+    """LaTeX without spacing macros, sizes and grouping braces; ``\\{`` as ``⟨``."""
     for macro in (r"\left", r"\right", r"\big", r"\Big", r"\displaystyle"):
         text = text.replace(macro, " ")
     for space in (r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad"):
@@ -108,12 +113,14 @@ def _normalise(text):
     return re.sub(r"\s+", " ", text)
 
 
-def _literal(text):
+def _literal(text: str) -> str:
+    """A regular expression for ``text`` that ignores whitespace."""
     compact = re.sub(r"\s+", "", _normalise(text))
     return r"\s*".join(re.escape(ch) for ch in compact)
 
 
-def _operand_pattern(op, bracket):
+def _operand_pattern(op: "str | Entry | None", bracket: bool) -> str:
+    """A regular expression for one operand (any text for an unnamed one)."""
     if op is None:
         return r".+?"
     if isinstance(op, Entry):
@@ -122,7 +129,8 @@ def _operand_pattern(op, bracket):
     return _literal(op)
 
 
-def _op_pattern(entry):
+def _op_pattern(entry: Entry) -> str:
+    """A regular expression for the operation of ``entry``, without its point."""
     a, b = (_operand_pattern(op, False) for op in (entry.operands[0], entry.operands[-1]))
     sp_ = r"\s*"
     if entry.kind == "convolution":
@@ -140,7 +148,8 @@ def _op_pattern(entry):
 _POINT = r"\(\s*(?P<pt>[^()]*(?:\([^()]*\)[^()]*)*)\)"
 
 
-def _pattern(entry):
+def _pattern(entry: Entry) -> re.Pattern:
+    """A regular expression for the whole notation of ``entry``, point captured."""
     op = _op_pattern(entry)
     if entry.kind in ("convolution", "correlation"):
         op = rf"\(\s*{op}\s*\)"
@@ -150,7 +159,8 @@ def _pattern(entry):
 _TRANSFORMS = (*standard_transformations, implicit_multiplication, convert_xor)
 
 
-def _same_point(text, point):
+def _same_point(text: str, point: sp.Expr) -> bool:
+    """Whether the LaTeX ``text`` parses to an expression equal to ``point``."""
     names = {s.name: s for s in point.free_symbols}
     source = text.replace(r"\cdot", "*").replace("−", "-")
     source = re.sub(r"\\([a-zA-Z]+)", r"\1", source)
@@ -163,11 +173,13 @@ def _same_point(text, point):
     return sp.simplify(parsed - point) == 0
 
 
-def _matches(entry, text):
+def _matches(entry: Entry, text: str) -> bool:
+    """Whether ``text`` contains the notation of ``entry`` at its point."""
     return any(_same_point(m.group("pt"), entry.point) for m in _pattern(entry).finditer(text))
 
 
-def _outermost_built(expr):
+def _outermost_built(expr: sp.Basic) -> list[sp.Expr]:
+    """The outermost subexpressions of ``expr`` that a builder made."""
     found, stack = [], [expr]
     while stack:
         node = stack.pop()
@@ -178,7 +190,7 @@ def _outermost_built(expr):
     return found
 
 
-def check_label(text, expr, what):
+def check_label(text: str, expr: sp.Expr, what: str) -> None:
     """Raise :class:`StepError` unless ``text`` names ``expr`` (rules above)."""
     normal = _normalise(text)
     built = _outermost_built(expr)

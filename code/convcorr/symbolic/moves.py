@@ -24,7 +24,7 @@ LEIBNIZ_CONDITION = (
 )
 
 
-def bound_by_name(expr, other):
+def bound_by_name(expr: sp.Expr, other: sp.Expr) -> sp.Expr:
     """``other`` with each symbol that names a bound ``Dummy`` of ``expr`` replaced by it."""
     free_names = {s.name for s in expr.free_symbols}
     bound = {}
@@ -42,15 +42,17 @@ def bound_by_name(expr, other):
 
 # SymPy merges Integral(Integral(h, L1), L2) into Integral(h, L1, L2), so a
 # nested integral is one node whose limits run from the innermost outwards.
-def _integrals(expr):
+def _integrals(expr: sp.Expr) -> list[sp.Integral]:
+    """Every integral node of ``expr``, outermost first."""
     return [n for n in sp.preorder_traversal(expr) if isinstance(n, sp.Integral)]
 
 
-def _over_real_line(limit):
+def _over_real_line(limit: tuple) -> bool:
+    """Whether a limit ``(x, lo, hi)`` runs over the whole real line."""
     return tuple(limit[1:]) == (-oo, oo)
 
 
-def change_variable(expr, old, new):
+def change_variable(expr: sp.Expr, old: sp.Expr, new: sp.Symbol) -> sp.Expr:
     """Substitute ``old = new`` in the integral over ℝ that binds ``old``'s variable.
 
     ``old`` is an affine expression ``c·x + d`` (c ≠ 0, real) in the
@@ -122,7 +124,7 @@ def change_variable(expr, old, new):
     return expr.xreplace({node: rebuilt})
 
 
-def swap_order(expr, outer=None):
+def swap_order(expr: sp.Expr, outer: sp.Symbol | None = None) -> sp.Expr:
     """Swap an integral over ℝ with the one directly inside it (Fubini).
 
     ``∫ (∫ h(x, y) dx) dy  →  ∫ (∫ h(x, y) dy) dx``.  The swap is legitimate
@@ -166,7 +168,7 @@ def swap_order(expr, outer=None):
     return expr.xreplace({node: sp.Integral(node.function, *limits)})
 
 
-def differentiate_under_integral(expr, var):
+def differentiate_under_integral(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """Carry ``d/dvar`` of each ``Derivative(Integral(...), var)`` inside.
 
     SymPy's ``Integral`` derivative (Leibniz rule) is used; with both limits

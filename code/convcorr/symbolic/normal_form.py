@@ -9,13 +9,14 @@ from ._common import check_expr
 _CANONICAL = []
 
 
-def _canonical_var(k):
+def _canonical_var(k: int) -> sp.Dummy:
+    """The shared bound variable of nesting depth ``k``."""
     while len(_CANONICAL) <= k:
         _CANONICAL.append(sp.Dummy(f"v{len(_CANONICAL)}", real=True))
     return _CANONICAL[k]
 
 
-def _pull(body, x, a, b):
+def _pull(body: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr) -> sp.Expr:
     """``∫ body dx`` with sums split and x-free factors moved out."""
     body = sp.expand(body, power_exp=True, mul=True, multinomial=False)
     if isinstance(body, sp.Add):
@@ -24,7 +25,7 @@ def _pull(body, x, a, b):
     return const * sp.Integral(rest, (x, a, b))
 
 
-def _linear_form(expr):
+def _linear_form(expr: sp.Expr) -> sp.Expr:
     """Pull constants out of integrals, split sums, push conjugates inside."""
     if isinstance(expr, sp.Integral):
         body = expr.function
@@ -43,7 +44,7 @@ def _linear_form(expr):
     return expr.func(*(_linear_form(arg) for arg in expr.args))
 
 
-def _rename(expr, depth=0):
+def _rename(expr: sp.Expr, depth: int = 0) -> sp.Expr:
     """Name each integration variable after its nesting depth (shared Dummies)."""
     if isinstance(expr, sp.Integral):
         n = len(expr.limits)
@@ -60,12 +61,13 @@ def _rename(expr, depth=0):
     return expr.func(*(_rename(arg, depth) for arg in expr.args))
 
 
-def same_up_to_bound_names(a, b):
+def same_up_to_bound_names(a: sp.Expr, b: sp.Expr) -> bool:
     """Whether ``a`` and ``b`` differ at most in the names of integration variables."""
     return a == b or _rename(a) == _rename(b)
 
 
-def _canonical(expr):
+def _canonical(expr: sp.Expr) -> sp.Expr:
+    """The normal form of :func:`equivalent`."""
     # |z|² = z·conj(z), so that an energy integral meets its correlation form
     expr = expr.replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Abs) and e.exp == 2,
@@ -78,7 +80,7 @@ def _canonical(expr):
     return _rename(sp.expand(_linear_form(expr), power_exp=True))
 
 
-def equivalent(a, b):
+def equivalent(a: sp.Expr, b: sp.Expr) -> bool:
     """Whether ``a`` and ``b`` are equal as expressions built from integrals.
 
     Both sides are brought to one normal form: ``|z|²`` written as
@@ -96,7 +98,8 @@ def equivalent(a, b):
     return _same(_canonical(a), _canonical(b))
 
 
-def _same(ca, cb):
+def _same(ca: sp.Expr, cb: sp.Expr) -> bool:
+    """Whether two normal forms are equal: structurally, or integral by integral."""
     if ca == cb:
         return True
     if isinstance(ca, sp.Integral) and isinstance(cb, sp.Integral):
