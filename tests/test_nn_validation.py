@@ -339,3 +339,24 @@ def test_sgd_checks_everything_before_updating():
     with pytest.raises(ValueError):
         nn.SGD().step([p], [{"w": np.ones(2), "b": np.ones(1)}])
     np.testing.assert_array_equal(p["w"], [1.0, 1.0])  # no half-done step
+
+
+@pytest.mark.parametrize("x0", [1e10, 3e10, -7e15, 1e300, 2.0**-1000])
+def test_numerical_gradient_of_the_identity_at_any_scale(x0):
+    # d/dx x = 1 everywhere; the old code divided by 2 eps although x ± 1e-6
+    # rounds to a step of 2**-19 at 1e10 (1.907) and of 0 at 3e10
+    g = nn.numerical_gradient(lambda z: float(z.sum()), np.array([x0]))
+    assert g[0] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_numerical_gradient_of_a_complex_entry_at_a_large_scale():
+    # L = 2 Re z - 3 Im z: ∂L/∂Re z + i ∂L/∂Im z = 2 - 3i (the old code: 0 at 4e12)
+    z = np.array([4e12 - 3e12j])
+    g = nn.numerical_gradient(lambda w: float(2 * w.real.sum() - 3 * w.imag.sum()), z)
+    assert g[0] == pytest.approx(2.0 - 3.0j, rel=1e-9)
+
+
+def test_numerical_gradient_refuses_a_step_below_the_resolution_of_x():
+    # eps = 1e-20 is below half an ulp of 1.0: x ± eps is x, a zero step
+    with pytest.raises(ValueError, match=r"eps=1e-20 .* index \(1,\) of x \(value 1.0\).* 0.0"):
+        nn.numerical_gradient(lambda z: float(z.sum()), np.array([0.0, 1.0]), eps=1e-20)
