@@ -299,10 +299,11 @@ def estimate_delay(
       the integer paths rely on), whichever method ``'auto'`` picks;
     * ``'phat'``: each bin of the two spectra (FFT length ``L``) is off by at
       most ``32 log2(L) eps sqrt(L)`` times its operand's norm, which moves
-      the whitened bin ``W R̄ X`` by at most ``min(2, 2 d / |R̄ X| + 8 eps)``
-      (``d`` the bound on the bin of ``R̄ X``), or 2 where rounding could move
-      the bin across PHAT's threshold; ``E`` is the mean of these over the
-      bins plus ``32 log2(L) eps`` for the inverse FFT.
+      a kept whitened bin ``R̄ X / |R̄ X|`` by at most
+      ``min(2, 2 d / |R̄ X| + 8 eps)`` (``d`` the bound on the bin of
+      ``R̄ X``); ``E`` is the mean of these over the bins (the bins
+      :func:`gcc` leaves at zero count 0) plus ``32 log2(L) eps`` for the
+      inverse FFT.
 
     Defined in chapter 10 (Correlation as similarity).
 
@@ -431,14 +432,13 @@ def _gcc(r: np.ndarray, x: np.ndarray, weighting: str) -> tuple[np.ndarray, floa
     err = math.nan
     if weighting == "phat":
         mag = np.abs(cross)
-        threshold = n * np.finfo(mag.dtype).eps * np.max(mag)
-        keep = mag > threshold
+        keep = mag > n * np.finfo(mag.dtype).eps * np.max(mag)
         if not np.any(keep):
             raise ValueError(
                 "the cross-spectrum of reference and received is zero at every "
                 "frequency; PHAT has no phase to keep"
             )
-        err = _phat_error(spectra, (_norm(r), _norm(x)), mag, threshold)
+        err = _phat_error(spectra, (_norm(r), _norm(x)), mag, keep)
         cross = np.divide(cross, mag, out=np.zeros_like(cross), where=keep)
     c = sfft.ifft(cross)
     # lag k sits at index k mod n; reorder to -(len(r) - 1) .. len(x) - 1
@@ -454,17 +454,18 @@ def _phat_error(
     spectra: tuple[np.ndarray, np.ndarray],
     norms: tuple[float, float],
     mag: np.ndarray,
-    threshold: float,
+    keep: np.ndarray,
 ) -> float:
     """A bound on the rounding error of every value of the PHAT correlation.
 
     Each bin of an FFT of length ``n`` is off by at most
-    ``e = 32 log2(n) eps sqrt(n) ||x||`` (the normwise FFT bound), so a bin of
-    the cross-spectrum by at most ``d = |R| e_x + |X| e_r + e_r e_x`` plus its
-    own rounding, and its unit phasor by ``min(2, 2 d / |R X| + 8 eps)``; a
-    bin that ``d`` could move across ``threshold`` may be wrongly kept or
-    dropped (off by up to 1, counted as 2). The inverse FFT averages these
-    and adds its own ``32 log2(n) eps`` at most.
+    ``e = 32 log2(n) eps sqrt(n) ||x||`` (the normwise FFT bound), so a kept
+    bin of the cross-spectrum by at most ``d = |R| e_x + |X| e_r + e_r e_x``
+    plus its own rounding, and its unit phasor by
+    ``min(2, 2 d / |R X| + 8 eps)``. The bins PHAT drops are those it
+    computes at the rounding level: they carry no phase by definition and
+    add nothing. The inverse FFT averages the phasors' errors and adds its
+    own ``32 log2(n) eps`` at most.
     """
     n = mag.size
     unit = FFT_ERROR_FACTOR * math.log2(n) * _EPS64
@@ -473,15 +474,11 @@ def _phat_error(
     d *= e_x
     d += e_r * e_x
     d += e_r * np.abs(spectra[1])
-    # the threshold moves with the largest bin, by at most n eps max(d)
-    slack = d + n * _EPS64 * float(np.max(d))
-    unsure = np.abs(mag - threshold) <= slack
-    # dropped bins count 8 eps too: an upper bound needs no exact zero
-    phase = np.divide(d, mag, out=np.zeros_like(d), where=mag > threshold)
+    phase = np.divide(d, mag, out=np.zeros_like(d), where=keep)
     phase *= 2
     phase += 8 * _EPS64
     np.minimum(phase, 2.0, out=phase)
-    phase[unsure] = 2.0
+    phase[~keep] = 0.0
     return float(np.sum(phase)) / n + unit
 
 
