@@ -26,6 +26,23 @@ def test_rel_err_hand_value_and_shape_check():
         book.rel_err(np.zeros(2), np.zeros(2))
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(0, np.nan)])
+def test_rel_err_refuses_non_finite_values_naming_them(bad):
+    # the old code called a NaN reference "all-zero or empty" and returned nan for
+    # a NaN in a, which a `rel_err(...) > 0.1` check reads as a pass of nothing
+    with pytest.raises(ValueError, match=r"b, the reference, must be finite.* at index \(1,\)"):
+        book.rel_err([1.0, 2.0], [1.0, bad])
+    with pytest.raises(ValueError, match=r"a must be finite.* at index \(0, 1\)"):
+        book.rel_err([[1.0, bad]], [[1.0, 2.0]])
+
+
+def test_rel_err_tells_an_empty_reference_from_an_all_zero_one():
+    with pytest.raises(ValueError, match="all-zero array"):
+        book.rel_err([1.0], [0.0])
+    with pytest.raises(ValueError, match="empty array"):
+        book.rel_err(np.ones(0), np.ones(0))
+
+
 def test_html_table_escapes_and_marks_code_and_math():
     out = book.html_table(["a", "b"], [["`x<y`", "$f \\star g$"]], caption="c & d")
     assert "<code>x&lt;y</code>" in out

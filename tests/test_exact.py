@@ -188,3 +188,57 @@ def test_non_array_input_is_a_type_error():
 def test_symbols_refuses_bad_shapes(shape, error):
     with pytest.raises(error, match="shape must be a positive int"):
         exact.symbols("x", shape)
+
+
+def test_equal_takes_a_float_for_the_binary_fraction_it_stores():
+    # the old code expanded 0.5 - 0.5 to sympy.Float(0.0), which is not == 0
+    assert exact.equal([0.5], [0.5])
+    assert exact.equal([1.0], [1])
+    assert exact.equal(np.array([0.5], np.float32), [Fraction(1, 2)])
+    assert exact.equal([np.longdouble(3) / 4], [Fraction(3, 4)])
+    assert exact.equal([0.25 - 2.0j], [Fraction(1, 4) - 2 * sympy.I])
+    # 0.1 is 3602879701896397 / 2**55, not 1/10; an ulp apart is unequal
+    assert exact.equal([0.1], [Fraction(3602879701896397, 2**55)])
+    assert not exact.equal([0.1], [Fraction(1, 10)])
+    assert not exact.equal([1.0], [np.nextafter(1.0, 2.0)])
+
+
+def test_equal_compares_a_numeric_result_with_the_exact_one():
+    f, g = [1, 2], [1, 0, -1]
+    assert exact.equal(convcorr.convolve(f, g), exact.convolve(f, g))
+    assert exact.equal(convcorr.correlate(f, g, "same"), exact.correlate(f, g, "same"))
+    off = convcorr.convolve(f, g)
+    off[1] = np.nextafter(off[1], 10.0)
+    assert not exact.equal(off, exact.convolve(f, g))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(1, np.nan)])
+def test_equal_refuses_values_with_no_exact_value(bad):
+    with pytest.raises(ValueError, match=r"b entries must be finite.*index \(1,\)"):
+        exact.equal([1.0, 2.0], [1.0, bad])
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        ("a", r"a entries must be floats or exact.*type str at index \(0,\)"),
+        (None, r"a entries must be floats or exact.*NoneType"),
+        (sympy.Float(0.5), r"a entries must be.*received 0\.5\d*, which holds a SymPy Float"),
+        (sympy.Symbol("x") * sympy.Float(0.5), r"received 0\.5\d*\*x, which holds a SymPy Float"),
+    ],
+)
+def test_equal_refuses_entries_neither_exact_nor_float(bad, words):
+    with pytest.raises(TypeError, match=words):
+        exact.equal([bad], [1])
+
+
+@pytest.mark.parametrize("func", [exact.convolve, exact.correlate])
+@pytest.mark.parametrize(
+    "bad", [sympy.Float(0.1), sympy.Float(3), 2 * sympy.Symbol("t") + sympy.Float(0.5)]
+)
+def test_sympy_floats_are_refused_as_floats_are(func, bad):
+    # the old code returned 0.300000000000000 for convolve([Float(0.1)], [3])
+    with pytest.raises(TypeError, match=r"f entries must be exact.*SymPy Float"):
+        func([bad], [3])
+    with pytest.raises(TypeError, match=r"g entries must be exact.*SymPy Float"):
+        func([3], [1, bad])

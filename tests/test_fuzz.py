@@ -365,3 +365,116 @@ def test_exact_is_polynomial_multiplication(f, g):
 def test_exact_refuses_inexact_entries(bad, func):
     with pytest.raises(TypeError, match="f entries must be exact"):
         func(bad, [1, 2])
+
+
+# --- gradients at random scales ----------------------------------------------------------
+
+
+def _signed_magnitudes(draw, size, exponent):
+    """``size`` values ``± u 2**exponent`` with ``u`` in [1/2, 2): one scale, no near-zeros."""
+    u = draw(st.lists(st.floats(0.5, 2.0), min_size=size, max_size=size))
+    signs = draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=size, max_size=size))
+    return np.ldexp(np.array(u) * np.array(signs), exponent)
+
+
+@st.composite
+def gradient_points(draw, exponents):
+    size = draw(st.integers(1, 4))
+    exponent = draw(exponents)
+    x = _signed_magnitudes(draw, size, exponent)
+    c = _signed_magnitudes(draw, size, 0)
+    if draw(st.booleans()):  # complex: both parts at the scale, both coefficients
+        x = x + 1j * _signed_magnitudes(draw, size, exponent)
+        c = c + 1j * _signed_magnitudes(draw, size, 0)
+    return x, c
+
+
+@FUZZ
+@given(gradient_points(st.integers(-1000, 1000)))
+def test_numerical_gradient_of_a_linear_function_at_any_scale(case):
+    # f(z) = Σ Re(conj(c) z) has the gradient c (∂/∂Re + i ∂/∂Im) at every z, so
+    # any error is the difference quotient's; the sum is correctly rounded (fsum).
+    # The old code, dividing by 2 eps, gave 0 or noise from |x| ≈ 1e10 on.
+    x, c = case
+
+    def f(z):
+        return math.fsum(np.concatenate([(c.real * z.real).ravel(), (c.imag * z.imag).ravel()]))
+
+    g = convcorr.nn.numerical_gradient(f, x.copy())
+    assert convcorr.nn.relative_error(g, c) < 1e-6
+
+
+@FUZZ
+@given(gradient_points(st.integers(-30, 500)))
+def test_numerical_gradient_of_a_quadratic_at_any_scale(case):
+    # f(z) = Σ w |z|^2 has the gradient 2 w z; a centered difference of a quadratic
+    # is exact up to rounding, over the steps x really held
+    x, c = case
+    w = np.abs(c)
+
+    def f(z):
+        return math.fsum((w * (z.real**2 + z.imag**2)).ravel())
+
+    g = convcorr.nn.numerical_gradient(f, x.copy())
+    assert convcorr.nn.relative_error(g, 2 * w * x) < 1e-6
+
+
+# --- ties in random plateaus ----------------------------------------------------------------
+
+
+@st.composite
+def delay_plateaus(draw):
+    """A reference and a received signal whose correlation has a plateau of tied maxima.
+
+    Either ``k`` copies of the reference, each ``±``, separated by random gaps (the
+    scores at the copies' lags all equal ``||r||^2``, every other lag's is smaller),
+    or constant signals (``c1 ones(m) ⋆ c2 ones(n)`` is ``min(m, n) c1 c2`` at the
+    ``|n - m| + 1`` lags from ``min(0, n - m)``). Returns the signals and the first
+    tied lag.
+    """
+    integer = draw(st.booleans())
+    if integer:
+        scale, dtype = 1, np.int64
+    else:
+        scale, dtype = 2.0 ** draw(st.integers(-500, 500)), np.float64
+    lead = draw(st.integers(0, 40))
+    if draw(st.booleans()):
+        m, n = draw(st.integers(1, 300)), draw(st.integers(1, 300))
+        c1, c2 = draw(st.sampled_from([1, -2, 3])), draw(st.sampled_from([1, 5, -7]))
+        r = np.full(m, c1 * scale, dtype)
+        x = np.r_[np.zeros(lead, dtype), np.full(n, c2 * scale, dtype), np.zeros(3, dtype)]
+        return r, x, lead + min(0, n - m)
+    m = draw(st.integers(1, 200))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    if integer:
+        r = rng.integers(1, 10, m) * rng.choice([-1, 1], m)
+    else:
+        r = scale * rng.standard_normal(m)
+    parts = [np.zeros(lead, dtype)]
+    for _ in range(draw(st.integers(2, 3))):
+        parts += [draw(st.sampled_from([1, -1])) * r, np.zeros(draw(st.integers(0, 9)), dtype)]
+    return r, np.concatenate(parts), lead
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(delay_plateaus(), st.sampled_from(METHODS))
+def test_delay_on_a_random_plateau_is_its_first_lag(case, method):
+    # the old code let the FFT's rounding pick among the tied lags
+    r, x, first = case
+    assert convcorr.similarity.estimate_delay(r, x, method=method) == first
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    st.integers(1, 300),
+    st.integers(0, 40),
+    st.integers(0, 60),
+    st.integers(-500, 500),
+    st.integers(0, 2**32 - 1),
+)
+def test_phat_delay_of_two_equal_copies_is_the_first(m, lead, gap, exponent, seed):
+    # PHAT of two equal copies is symmetric about their midpoint: their lags tie
+    r = np.ldexp(np.random.default_rng(seed).standard_normal(m), exponent)
+    x = np.r_[np.zeros(lead), r, np.zeros(gap), r]
+    assert convcorr.similarity.estimate_delay(r, x, "phat") == lead

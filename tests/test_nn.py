@@ -158,6 +158,44 @@ def test_maxpool_ties_go_to_the_first_maximum():
     np.testing.assert_array_equal(dx, [[[[0.0, 1.0], [0.0, 0.0]]]])
 
 
+def _pool_backward_by_windows(x, size, stride, dout):
+    """Max-pool backward window by window: a NaN window's gradient goes to its last NaN
+    (PyTorch's rule: each NaN compares as a new maximum), any other to its first maximum."""
+    dx = np.zeros_like(x)
+    for n, c, i, j in np.ndindex(dout.shape):
+        window = x[n, c, i * stride : i * stride + size, j * stride : j * stride + size]
+        nans = np.flatnonzero(np.isnan(window))
+        k = nans[-1] if nans.size else int(np.argmax(window))
+        dx[n, c, i * stride + k // size, j * stride + k % size] += dout[n, c, i, j]
+    return dx
+
+
+def test_maxpool_gradient_of_a_nan_window_goes_to_the_nan():
+    # the old code returned an all-zero dx: NaN != NaN, so no tap "was the maximum"
+    pool = nn.MaxPool2D(2)
+    for x, expected in [
+        ([[np.nan, 1.0], [2.0, 3.0]], [[1.0, 0.0], [0.0, 0.0]]),
+        ([[np.nan, 1.0], [2.0, np.nan]], [[0.0, 0.0], [0.0, 1.0]]),  # the last NaN
+        ([[5.0, np.nan], [np.nan, 3.0]], [[0.0, 0.0], [1.0, 0.0]]),
+    ]:
+        out, cache = pool.forward(np.array([[x]]))
+        assert np.isnan(out.item())
+        dx, _ = pool.backward(np.ones_like(out), cache)
+        np.testing.assert_array_equal(dx, [[expected]])
+
+
+@pytest.mark.parametrize(("size", "stride"), [(2, 2), (2, 1), (3, 2), (3, 1)])
+def test_maxpool_backward_with_nans_equals_the_window_rule(rng, size, stride):
+    x = rng.integers(0, 4, (2, 3, 7, 8)).astype(float)  # ties too
+    x[rng.random(x.shape) < 0.08] = np.nan
+    x[0, 0, 1, 1] = np.inf  # an infinity is an ordinary maximum
+    pool = nn.MaxPool2D(size, stride)
+    out, cache = pool.forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx, _ = pool.backward(dout, cache)
+    np.testing.assert_allclose(dx, _pool_backward_by_windows(x, size, stride, dout), atol=1e-12)
+
+
 def test_flatten_and_dense_gradient_check(rng):
     check_layer_gradients(nn.Flatten(), rng.standard_normal((2, 3, 2, 2)), rng)
     layer = nn.Dense(5, 4, rng=rng)

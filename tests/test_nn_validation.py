@@ -20,6 +20,13 @@ def layer_backward(layer, x, dout_shape):
     return layer.backward(np.ones(dout_shape), cache)
 
 
+def _read_only(a):
+    a.flags.writeable = False
+    return a
+
+
+_SHARED = np.ones(2)
+
 CASES = {
     # conv2d: rank, channels, stride/padding, empty kernel, cache
     "conv2d x 3-D": (lambda: nn.conv2d(X4[0], W4), ValueError, ["x", "4-D", "(3, 5, 5)"]),
@@ -240,6 +247,26 @@ CASES = {
         TypeError,
         ["params[0]['w']", "float"],
     ),
+    "SGD complex grad, real param": (
+        lambda: nn.SGD().step([{"w": np.ones(2)}], [{"w": np.ones(2) * 1j}]),
+        TypeError,
+        ["grads[0]['w']", "complex128", "params[0]['w']", "float64", "real"],
+    ),
+    "SGD string grad": (
+        lambda: nn.SGD().step([{"w": np.ones(1)}], [{"w": np.array(["a"])}]),
+        TypeError,
+        ["grads[0]['w']", "<U1", "numbers"],
+    ),
+    "SGD read-only param": (
+        lambda: nn.SGD().step([{"w": _read_only(np.ones(2))}], [{"w": np.ones(2)}]),
+        ValueError,
+        ["params[0]['w']", "read-only", "writeable"],
+    ),
+    "SGD one array twice": (
+        lambda: nn.SGD().step([{"w": _SHARED}, {"v": _SHARED}], [{"w": _SHARED}, {"v": _SHARED}]),
+        ValueError,
+        ["params[1]['v']", "params[0]['w']", "same array"],
+    ),
     "SGD not lists": (
         lambda: nn.SGD().step({"w": np.ones(2)}, {"w": np.ones(2)}),
         TypeError,
@@ -339,3 +366,44 @@ def test_sgd_checks_everything_before_updating():
     with pytest.raises(ValueError):
         nn.SGD().step([p], [{"w": np.ones(2), "b": np.ones(1)}])
     np.testing.assert_array_equal(p["w"], [1.0, 1.0])  # no half-done step
+
+
+@pytest.mark.parametrize("x0", [1e10, 3e10, -7e15, 1e300, 2.0**-1000])
+def test_numerical_gradient_of_the_identity_at_any_scale(x0):
+    # d/dx x = 1 everywhere; the old code divided by 2 eps although x ± 1e-6
+    # rounds to a step of 2**-19 at 1e10 (1.907) and of 0 at 3e10
+    g = nn.numerical_gradient(lambda z: float(z.sum()), np.array([x0]))
+    assert g[0] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_numerical_gradient_of_a_complex_entry_at_a_large_scale():
+    # L = 2 Re z - 3 Im z: ∂L/∂Re z + i ∂L/∂Im z = 2 - 3i (the old code: 0 at 4e12)
+    z = np.array([4e12 - 3e12j])
+    g = nn.numerical_gradient(lambda w: float(2 * w.real.sum() - 3 * w.imag.sum()), z)
+    assert g[0] == pytest.approx(2.0 - 3.0j, rel=1e-9)
+
+
+def test_numerical_gradient_refuses_a_step_below_the_resolution_of_x():
+    # eps = 1e-20 is below half an ulp of 1.0: x ± eps is x, a zero step
+    with pytest.raises(ValueError, match=r"eps=1e-20 .* index \(1,\) of x \(value 1.0\).* 0.0"):
+        nn.numerical_gradient(lambda z: float(z.sum()), np.array([0.0, 1.0]), eps=1e-20)
+
+
+def test_sgd_momentum_never_broadcasts_another_parameters_velocity():
+    # the old code keyed the velocity by position: the (3,) velocity of the first
+    # model was broadcast into the (2, 3) parameter at the same place, giving -0.19
+    opt = nn.SGD(0.1, momentum=0.9)
+    opt.step([{"w": np.zeros(3)}], [{"w": np.ones(3)}])
+    p = {"w": np.zeros((2, 3))}
+    opt.step([p], [{"w": np.ones((2, 3))}])
+    np.testing.assert_array_equal(p["w"], np.full((2, 3), -0.1))  # a fresh velocity
+
+
+def test_sgd_momentum_follows_each_parameter_when_the_list_is_reordered():
+    a, b = {"w": np.zeros(2)}, {"w": np.zeros(2)}
+    opt = nn.SGD(1.0, momentum=0.5)
+    opt.step([a, b], [{"w": np.ones(2)}, {"w": 3 * np.ones(2)}])
+    opt.step([b, a], [{"w": np.zeros(2)}, {"w": np.zeros(2)}])
+    # v_a = 0.5 * 1 = 0.5 and v_b = 0.5 * 3 = 1.5 at the second step
+    np.testing.assert_array_equal(a["w"], [-1.5, -1.5])
+    np.testing.assert_array_equal(b["w"], [-4.5, -4.5])

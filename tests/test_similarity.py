@@ -407,3 +407,54 @@ def test_match_template_blocks_agree_with_one_pass(monkeypatch):
     whole = sim.match_template(t, x)
     monkeypatch.setattr(sim, "_BLOCK", 1)
     assert np.array_equal(sim.match_template(t, x), whole)
+
+
+# --- ties: the first of the lags whose scores tie --------------------------------------
+
+TIE_METHODS = ["auto", "direct", "fft", "oa"]
+
+
+@pytest.mark.parametrize("method", TIE_METHODS)
+@pytest.mark.parametrize("dtype", [float, int, bool])
+def test_delay_on_a_plateau_is_its_first_lag(method, dtype):
+    # ones(m) ⋆ ones(n) is min(m, n) at every lag from 0 to n - m (m <= n);
+    # the old code's FFT noise picked lag 1 of the plateau 0 .. 1 of 4000 ⋆ 4001
+    assert sim.estimate_delay(np.ones(4000, dtype), np.ones(4001, dtype), method=method) == 0
+    assert sim.estimate_delay(np.ones(300, dtype), np.ones(4000, dtype), method=method) == 0
+    # reference longer: the plateau runs over lags -(m - n) .. 0
+    assert sim.estimate_delay(np.ones(4001, dtype), np.ones(4000, dtype), method=method) == -1
+
+
+@pytest.mark.parametrize("method", TIE_METHODS)
+@pytest.mark.parametrize("scale", [1.0, 1e-200, 3e250])
+def test_delay_of_two_equal_copies_is_the_first(method, scale):
+    # lags 0 and 3007 tie at ||s||^2 (the old code: 3007 under 'auto' and 'fft')
+    s = scale * np.random.default_rng(4).standard_normal(3000)
+    assert sim.estimate_delay(s, np.r_[s, np.zeros(7), s], method=method) == 0
+    # |score| ties with a sign flip too, and the first copy need not be at lag 0
+    assert sim.estimate_delay(s, np.r_[np.zeros(5), -s, s], method=method) == 5
+
+
+@pytest.mark.parametrize("method", TIE_METHODS)
+def test_delay_of_two_equal_integer_copies_is_the_first(method):
+    s = np.random.default_rng(4).integers(-9, 10, 3000)
+    assert sim.estimate_delay(s, np.r_[s, np.zeros(7, int), s], method=method) == 0
+
+
+def test_phat_delay_of_two_equal_copies_is_the_first():
+    # PHAT of two equal copies is symmetric about their midpoint: the two peaks tie
+    s = np.random.default_rng(4).standard_normal(3000)
+    assert sim.estimate_delay(s, np.r_[s, np.zeros(7), s], "phat") == 0
+    assert sim.estimate_delay(np.ones(4000), np.ones(4001), "phat") == 0
+
+
+def test_first_peak_takes_the_first_score_within_twice_the_bound():
+    score = np.array([1.0, 1.0 - 1.5e-9, 0.5, 1.0 + 1e-9])
+    assert sim._first_peak(score, 1e-9) == 0  # 1.0 is within 2e-9 of the top
+    assert sim._first_peak(score, 1e-10) == 3  # nothing else is within 2e-10
+    assert sim._first_peak(np.array([3.0, 3.0]), 0.0) == 0  # exact scores
+
+
+def test_first_peak_refuses_scores_all_at_the_rounding_level():
+    with pytest.raises(ValueError, match=r"rounding level at every lag.*2e-12.*1e-12"):
+        sim._first_peak(np.array([1e-12, 2e-12, 0.0]), 1e-12)

@@ -50,18 +50,30 @@ def crandn(rng, *shape):
 def rel_err(a, b):
     """Largest absolute difference relative to the largest magnitude of the reference ``b``.
 
-    ``max|a - b| / max|b|``; the shapes must agree exactly (no broadcasting), and ``b`` must
-    not be all zero.
+    ``max_i |a[i] - b[i]| / max_i |b[i]|`` over every index ``i``; the shapes must agree
+    exactly (no broadcasting), both arrays must be finite, and ``b`` must have a non-zero
+    entry.
+
+    Raises
+    ------
+    ValueError
+        Different shapes; a NaN or an infinity in ``a`` or ``b`` (the quotient would be
+        NaN, which every ``<`` and ``>`` check reads as false), named with its index; an
+        empty or all-zero ``b``.
     """
     a = np.asarray(a)
     b = np.asarray(b)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
+    for x, name in ((a, "a"), (b, "b, the reference,")):
+        bad = ~np.isfinite(x)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"{name} must be finite; got {x[index]} at index {index}")
     scale = np.max(np.abs(b)) if b.size else 0.0
     if not scale > 0:
-        raise ValueError(
-            "b, the reference, must have a non-zero entry; got an all-zero or empty array"
-        )
+        kind = "an all-zero" if b.size else "an empty"
+        raise ValueError(f"b, the reference, must have a non-zero entry; got {kind} array")
     return float(np.max(np.abs(a - b)) / scale)
 
 

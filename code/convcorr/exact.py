@@ -20,6 +20,7 @@ few dozen entries, not for numerical work (use :mod:`convcorr` for that).
 from __future__ import annotations
 
 import numbers
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -32,19 +33,29 @@ from .plan import full_shape
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 
 
-def _exact_entry(x: Any, name: str) -> int | numbers.Rational | sympy.Expr:
-    """Return ``x`` as an exact scalar (``int``, ``Fraction`` or SymPy)."""
+def _received(x: Any) -> str:
+    """What an error message says was received instead of an exact entry."""
     if isinstance(x, sympy.Expr):
-        return x
-    if isinstance(x, numbers.Integral):
-        return int(x)  # NumPy integers would overflow silently
-    if isinstance(x, numbers.Rational):
-        return x
-    raise TypeError(
-        f"{name} entries must be exact: int, fractions.Fraction or a SymPy "
-        f"expression; received an entry of type {type(x).__name__} "
-        "(convert floats with fractions.Fraction or sympy.nsimplify)"
-    )
+        return f"{x}, which holds a SymPy Float"
+    return f"an entry of type {type(x).__name__}"
+
+
+def _is_exact(x: Any) -> bool:
+    if isinstance(x, sympy.Expr):
+        return not x.has(sympy.Float)
+    return isinstance(x, numbers.Rational)  # int and bool included
+
+
+def _exact_entry(x: Any, name: str) -> int | numbers.Rational | sympy.Expr:
+    """Return ``x`` as an exact scalar (``int``, ``Fraction`` or SymPy without floats)."""
+    if not _is_exact(x):
+        raise TypeError(
+            f"{name} entries must be exact: int, fractions.Fraction or a SymPy "
+            f"expression without SymPy Float; received {_received(x)} (convert "
+            "floats with fractions.Fraction, sympy.Rational or sympy.nsimplify)"
+        )
+    # NumPy integers would overflow silently
+    return int(x) if isinstance(x, numbers.Integral) else x
 
 
 def as_exact(x: Any, name: str) -> np.ndarray:
@@ -53,8 +64,9 @@ def as_exact(x: Any, name: str) -> np.ndarray:
     Raises
     ------
     TypeError
-        If an entry is not an ``int``, a ``Fraction`` or a SymPy expression
-        (floats are rejected: they would make the result inexact).
+        If an entry is not an ``int``, a ``Fraction`` or a SymPy expression,
+        or is a SymPy expression holding a SymPy ``Float`` (floats, NumPy's
+        and SymPy's, are rejected: they would make the result inexact).
     ValueError
         If the array is 0-d or empty.
     """
@@ -218,16 +230,65 @@ def symbols(name: str, shape: int | tuple[int, ...], **assumptions: bool) -> np.
     return out
 
 
-def equal(a: ArrayLike, b: ArrayLike) -> bool:
-    """``True`` when two exact arrays have equal shapes and equal entries.
+def _float_value(x: Any, name: str, index: tuple[int, ...]) -> Fraction | sympy.Expr | None:
+    """The exact value of a binary float (real or complex), ``None`` if ``x`` is no float."""
+    if isinstance(x, (complex, np.complexfloating)):
+        re, im = (_float_value(part, name, index) for part in (x.real, x.imag))
+        return re if im == 0 else sympy.Rational(re) + sympy.I * sympy.Rational(im)
+    if not isinstance(x, (float, np.floating)):
+        return None
+    if not np.isfinite(x):
+        raise ValueError(
+            f"{name} entries must be finite to have an exact value; received {x} at index {index}"
+        )
+    return Fraction(*x.as_integer_ratio())
 
-    Entries are compared by expanding their difference, so
-    ``a*(b + c)`` equals ``a*b + a*c``.
+
+def _comparable(x: Any, name: str) -> np.ndarray:
+    """``x`` as an object array of exact entries, each float replaced by its exact value."""
+    check_not_masked(x, name)
+    arr = np.asarray(x, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx in np.ndindex(arr.shape):
+        value = _float_value(arr[idx], name, idx)
+        if value is None:
+            if not _is_exact(arr[idx]):
+                raise TypeError(
+                    f"{name} entries must be floats or exact: int, fractions.Fraction or "
+                    f"a SymPy expression without SymPy Float; received {_received(arr[idx])}"
+                    f" at index {idx}"
+                )
+            value = _exact_entry(arr[idx], name)
+        out[idx] = value
+    return out
+
+
+def equal(a: ArrayLike, b: ArrayLike) -> bool:
+    """``True`` when two arrays have equal shapes and exactly equal entries.
+
+    Entries are what :func:`convolve` accepts (``int``,
+    :class:`fractions.Fraction`, SymPy expressions without SymPy ``Float``)
+    or floats, Python's or NumPy's, real or complex. A float stands for the
+    binary fraction it stores, exactly: ``0.5`` equals ``Fraction(1, 2)``,
+    ``1.0`` equals ``1``, and ``0.1`` equals ``3602879701896397 / 2**55``, not
+    ``Fraction(1, 10)``. So ``equal(convcorr.convolve(f, g),
+    exact.convolve(f, g))`` is ``True`` exactly when the floating-point result
+    holds the exact values. For every index ``i`` the difference
+    ``a[i] - b[i]`` is expanded and compared with zero, so ``a*(b + c)``
+    equals ``a*b + a*c``. Different shapes give ``False``.
 
     Defined in chapter 5 (Discrete identities, verified).
+
+    Raises
+    ------
+    TypeError
+        An entry that is neither exact nor a float (a string, ``None``, a
+        SymPy ``Float``), or a masked array; the message names ``a`` or ``b``.
+    ValueError
+        A NaN or an infinity (no exact value); the message names ``a`` or
+        ``b`` and the index.
     """
-    a = np.asarray(a, dtype=object)
-    b = np.asarray(b, dtype=object)
+    a, b = _comparable(a, "a"), _comparable(b, "b")
     if a.shape != b.shape:
         return False
     return all(sympy.expand(a[idx] - b[idx]) == 0 for idx in np.ndindex(a.shape))

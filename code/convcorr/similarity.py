@@ -23,6 +23,7 @@ otherwise spread through the FFT to every score, or be skipped by ``argmax``.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Literal
 
@@ -38,13 +39,14 @@ from ._checks import (
     result_dtype,
 )
 from .discrete import Method, Mode, correlate, correlation_lags
-from .guards import ldexp
+from .guards import FFT_ERROR_FACTOR, ldexp
 
 # Deviations of a window from its mean below this many ulps of its largest
 # value are what rounding the mean leaves of a constant window.
 _FLAT_ULPS = 8
 # Elements per block of windows in match_template (bounds the temporaries).
 _BLOCK = 1 << 21
+_EPS64 = float(np.finfo(np.float64).eps)
 
 
 def _pair(
@@ -274,9 +276,34 @@ def estimate_delay(
 
     If ``received[n] ≈ a reference[n - D]`` plus noise, the correlation
     ``(reference ⋆ received)[k]`` peaks at ``k = D``. Returns the lag of the
-    largest ``|(reference ⋆ received)[k]|`` over all ``'full'`` lags
-    ``-(len(reference) - 1) .. len(received) - 1``, read off
-    :func:`convcorr.correlation_lags` (the first such lag if several tie).
+    largest score ``s[k] = |(reference ⋆ received)[k]|`` over all ``'full'``
+    lags ``k = -(len(reference) - 1) .. len(received) - 1``, read off
+    :func:`convcorr.correlation_lags` (``|gcc_phat(reference, received)[k]|``
+    under ``'phat'``).
+
+    Ties go to the first lag, decided on values that rounding cannot reorder:
+    every lag whose computed score is within ``2 E`` of the largest one ties
+    with it, where ``E`` bounds the rounding error of each computed score, so
+    that lags whose exact scores are equal always tie:
+
+    * bool and integer input: the scores are exact (:func:`convcorr.correlate`
+      computes integer correlations exactly under every method; rounded to
+      float64 only beyond ``2**53``), and ``E = 0``;
+    * floating-point input: ``E = (2 n + 32 log2(2 (m + n))) eps ||r|| ||x||``
+      with ``m``, ``n`` the lengths (``n`` the shorter), ``eps`` the float64
+      machine epsilon and ``r``, ``x`` the operands scaled by powers of two to
+      a largest magnitude in ``[1/2, 1)``: ``2 n eps ||r|| ||x||`` bounds the
+      error of a direct sum of ``n`` products, real or complex, and
+      ``32 log2(L) eps ||r|| ||x||`` that of an FFT of length
+      ``L < 2 (m + n)`` (:data:`convcorr.guards.FFT_ERROR_FACTOR`, the bound
+      the integer paths rely on), whichever method ``'auto'`` picks;
+    * ``'phat'``: each bin of the two spectra (FFT length ``L``) is off by at
+      most ``32 log2(L) eps sqrt(L)`` times its operand's norm, which moves
+      a kept whitened bin ``R̄ X / |R̄ X|`` by at most
+      ``min(2, 2 d / |R̄ X| + 8 eps)`` (``d`` the bound on the bin of
+      ``R̄ X``); ``E`` is the mean of these over the bins (the bins
+      :func:`gcc` leaves at zero count 0) plus ``32 log2(L) eps`` for the
+      inverse FFT.
 
     Defined in chapter 10 (Correlation as similarity).
 
@@ -300,21 +327,53 @@ def estimate_delay(
     ------
     ValueError
         Inputs that are not 1-D, not finite or all zeros (a zero signal has a
-        zero correlation at every lag: there is no peak and no delay), a
-        cross-spectrum that vanishes at every frequency under ``'phat'``, an
-        unknown ``weighting``, or the errors of :func:`convcorr.correlate`.
+        zero correlation at every lag: there is no peak and no delay), scores
+        that are all within ``2 E`` of the largest (rounding could put the
+        peak at any lag), a cross-spectrum that vanishes at every frequency
+        under ``'phat'``, an unknown ``weighting``, or the errors of
+        :func:`convcorr.correlate`.
     """
     r, x = _delay_pair(reference, received)
     check_choice(weighting, "weighting", ("none", "phat"))
     if weighting == "none":
-        # scaled by powers of two so that 1e200-sized signals do not overflow
-        work = _work_dtype(r, x)
-        r_s, x_s = _unit_scale(r.astype(work))[0], _unit_scale(x.astype(work))[0]
-        score = np.abs(correlate(r_s, x_s, "full", method))
+        score, err = _plain_scores(r, x, method)
     else:
-        score = np.abs(gcc(r, x, "phat"))
+        c, err = _gcc(r, x, "phat")
+        score = np.abs(c)
     lags = correlation_lags(r.size, x.size, "full")
-    return int(lags[int(np.argmax(score))])
+    return int(lags[_first_peak(score, err)])
+
+
+def _plain_scores(r: np.ndarray, x: np.ndarray, method: Method) -> tuple[np.ndarray, float]:
+    """``|r ⋆ x|`` at every 'full' lag and a bound on the rounding error of each."""
+    if r.dtype.kind in "biu" and x.dtype.kind in "biu":
+        return np.abs(correlate(r, x, "full", method)), 0.0
+    # scaled by powers of two so that 1e200-sized signals do not overflow
+    work = _work_dtype(r, x)
+    r_s, x_s = _unit_scale(r.astype(work))[0], _unit_scale(x.astype(work))[0]
+    score = np.abs(correlate(r_s, x_s, "full", method))
+    terms = 2 * min(r.size, x.size) + FFT_ERROR_FACTOR * math.log2(2 * (r.size + x.size))
+    return score, terms * _EPS64 * _norm(r_s) * _norm(x_s)
+
+
+def _norm(x: np.ndarray) -> float:
+    """``||x||_2`` without BLAS (a BLAS reduction stalls when another process holds a core)."""
+    parts = (x.real, x.imag) if np.iscomplexobj(x) else (x,)
+    return math.sqrt(sum(float(np.sum(p * p)) for p in parts))
+
+
+def _first_peak(score: np.ndarray, err: float) -> int:
+    """Index of the first score within ``2 err`` of the largest (ties go to the first)."""
+    first_max = int(np.argmax(score))
+    top = float(score[first_max])
+    if not top > 2 * err:
+        raise ValueError(
+            f"the correlation is at the rounding level at every lag (largest |score| "
+            f"{top:.3g}, rounding bound {err:.3g}): no peak stands out, so no delay can "
+            "be estimated"
+        )
+    # argmax of a boolean array is its first True (first_max itself at the latest)
+    return int(np.argmax(score[: first_max + 1] >= top - 2 * err))
 
 
 def gcc(
@@ -360,10 +419,17 @@ def gcc(
     """
     r, x = _delay_pair(reference, received)
     check_choice(weighting, "weighting", ("none", "phat"))
+    return _gcc(r, x, weighting)[0]
+
+
+def _gcc(r: np.ndarray, x: np.ndarray, weighting: str) -> tuple[np.ndarray, float]:
+    """:func:`gcc` of validated operands, and under ``'phat'`` a bound on each value's error."""
     work = _work_dtype(r, x)
     (r, er), (x, ex) = _unit_scale(r.astype(work)), _unit_scale(x.astype(work))
     n = sfft.next_fast_len(r.size + x.size - 1)
-    cross = np.conj(sfft.fft(r, n)) * sfft.fft(x, n)
+    spectra = sfft.fft(r, n), sfft.fft(x, n)
+    cross = np.conj(spectra[0]) * spectra[1]
+    err = math.nan
     if weighting == "phat":
         mag = np.abs(cross)
         keep = mag > n * np.finfo(mag.dtype).eps * np.max(mag)
@@ -372,6 +438,7 @@ def gcc(
                 "the cross-spectrum of reference and received is zero at every "
                 "frequency; PHAT has no phase to keep"
             )
+        err = _phat_error(spectra, (_norm(r), _norm(x)), mag, keep)
         cross = np.divide(cross, mag, out=np.zeros_like(cross), where=keep)
     c = sfft.ifft(cross)
     # lag k sits at index k mod n; reorder to -(len(r) - 1) .. len(x) - 1
@@ -380,7 +447,39 @@ def gcc(
         c = ldexp(c, er + ex)
     if np.isrealobj(r) and np.isrealobj(x):
         c = c.real
-    return c
+    return c, err
+
+
+def _phat_error(
+    spectra: tuple[np.ndarray, np.ndarray],
+    norms: tuple[float, float],
+    mag: np.ndarray,
+    keep: np.ndarray,
+) -> float:
+    """A bound on the rounding error of every value of the PHAT correlation.
+
+    Each bin of an FFT of length ``n`` is off by at most
+    ``e = 32 log2(n) eps sqrt(n) ||x||`` (the normwise FFT bound), so a kept
+    bin of the cross-spectrum by at most ``d = |R| e_x + |X| e_r + e_r e_x``
+    plus its own rounding, and its unit phasor by
+    ``min(2, 2 d / |R X| + 8 eps)``. The bins PHAT drops are those it
+    computes at the rounding level: they carry no phase by definition and
+    add nothing. The inverse FFT averages the phasors' errors and adds its
+    own ``32 log2(n) eps`` at most.
+    """
+    n = mag.size
+    unit = FFT_ERROR_FACTOR * math.log2(n) * _EPS64
+    e_r, e_x = (unit * math.sqrt(n) * v for v in norms)
+    d = np.abs(spectra[0])
+    d *= e_x
+    d += e_r * e_x
+    d += e_r * np.abs(spectra[1])
+    phase = np.divide(d, mag, out=np.zeros_like(d), where=keep)
+    phase *= 2
+    phase += 8 * _EPS64
+    np.minimum(phase, 2.0, out=phase)
+    phase[~keep] = 0.0
+    return float(np.sum(phase)) / n + unit
 
 
 def gcc_phat(reference: ArrayLike, received: ArrayLike) -> np.ndarray:

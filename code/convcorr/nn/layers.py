@@ -148,11 +148,26 @@ class ReLU(Layer):
         return (dout * (cache > 0) if need_dx else None), {}
 
 
+def _route_to_last_nan(
+    dx: np.ndarray, x: np.ndarray, pending: np.ndarray, d: np.ndarray, taps: list[tuple]
+) -> None:
+    """Add the gradient of each ``pending`` (NaN) window to its last NaN tap, in place."""
+    for tap in reversed(taps):
+        hit = pending & np.isnan(x[tap])
+        # where=, not d * hit: 0 * inf elsewhere would be NaN
+        np.add(dx[tap], d, out=dx[tap], where=hit)
+        pending &= ~hit
+
+
 class MaxPool2D(Layer):
     """Maximum over ``size x size`` windows moved by ``stride`` (default size), real NCHW.
 
     Output side ``(H - size) // stride + 1``. The gradient goes to the first
-    maximum of each window (row-major order), as PyTorch does.
+    maximum of each window (row-major order), as PyTorch does. A window
+    holding a NaN pools to NaN and passes its gradient to its last NaN in
+    row-major order, as PyTorch does too (each NaN it meets becomes the new
+    maximum), so that the NaN stays visible in the gradient instead of
+    vanishing.
     """
 
     def __init__(
@@ -193,6 +208,7 @@ class MaxPool2D(Layer):
 
         Taps are visited in row-major order and a tap takes the gradient only
         where no earlier tap already matched the maximum: ties go to the first.
+        A NaN window's gradient goes to its last NaN.
         """
         _check_cache(isinstance(cache, tuple) and len(cache) == 2, "MaxPool2D", cache)
         x, out = cache
@@ -226,6 +242,11 @@ class MaxPool2D(Layer):
                 dx[tap] += d * first
             else:  # each input sample belongs to one window: no sum needed
                 np.multiply(d, first, out=dx[tap])
+        # every window's maximum is one of its taps, except a NaN window's
+        # (NaN == NaN is False): the windows no tap matched hold a NaN
+        matched = np.logical_or(taken, first, out=taken)
+        if not matched.all():
+            _route_to_last_nan(dx, x, ~matched, d, taps)
         return dx, {}
 
 
