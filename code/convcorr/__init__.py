@@ -12,7 +12,7 @@ Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 
 * :mod:`~convcorr.discrete`: the two operations and their lags;
 * :mod:`~convcorr.plan`: the shape arithmetic of the modes and the algorithms;
-* :mod:`~convcorr.methods`: the direct sum, FFT and overlap-add;
+* :mod:`~convcorr.methods`: the direct sum, FFT, overlap-add and overlap-save;
 * :mod:`~convcorr.guards`: exact integers and scaled FFTs around them;
 * :mod:`~convcorr.costmodel`: the cost model behind ``method='auto'``;
 * :mod:`~convcorr.calibration`: measuring its constants, and keeping them;
