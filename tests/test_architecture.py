@@ -352,7 +352,7 @@ SHADOWS = {
 }
 
 READER_MODULES = ("book", "calibration", "costmodel", "discrete", "exact", "methods", "nn", "plan")
-READER_MODULES += ("similarity", "symbolic")
+READER_MODULES += ("separable", "similarity", "symbolic")
 
 
 def test_no_chapter_shadows_a_package_function():

@@ -16,6 +16,7 @@ Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 * :mod:`~convcorr.guards`: exact integers and scaled FFTs around them;
 * :mod:`~convcorr.costmodel`: the cost model behind ``method='auto'``;
 * :mod:`~convcorr.calibration`: measuring its constants, and keeping them;
+* :mod:`~convcorr.separable`: separable and low-rank kernels, one 1-D pass per axis;
 * :mod:`~convcorr.similarity`: correlation as a similarity measure;
 * :mod:`~convcorr.exact`: exact sums for checking;
 * :mod:`~convcorr.matrices`: convolution and correlation as (block) Toeplitz matrices;
@@ -51,6 +52,7 @@ _SUBMODULES = (
     "methods",
     "nn",
     "plan",
+    "separable",
     "similarity",
     "spectral",
     "symbolic",
