@@ -160,7 +160,7 @@ def test_unknown_mode_lists_accepted_values(func):
 
 @pytest.mark.parametrize("func", [convcorr.convolve, convcorr.correlate])
 def test_unknown_method_lists_accepted_values(func):
-    expected = r"method must be one of 'auto', 'direct', 'fft', 'oa'; received 'FFT'"
+    expected = r"method must be one of 'auto', 'direct', 'fft', 'oa', 'os'; received 'FFT'"
     with pytest.raises(ValueError, match=expected):
         func([1, 2], [1, 2], method="FFT")
 

@@ -20,8 +20,13 @@ TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12
 
 
 def test_the_registry_names_every_algorithm_once():
-    assert methods.ALGORITHMS == {"direct": methods.direct, "fft": methods.fft, "oa": methods.oa}
-    assert methods.METHODS == ("auto", "direct", "fft", "oa")
+    assert methods.ALGORITHMS == {
+        "direct": methods.direct,
+        "fft": methods.fft,
+        "oa": methods.oa,
+        "os": methods.overlap_save,
+    }
+    assert methods.METHODS == ("auto", "direct", "fft", "oa", "os")
 
 
 @pytest.mark.parametrize("op", ["convolve", "correlate"])

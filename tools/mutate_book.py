@@ -1166,6 +1166,122 @@ def _density_difference_swapped():
     replace("convcorr.symbolic.density_of_difference", make)
 
 
+# --------------------------------------------------------------------------- chapter 9
+# Wrong versions of what the new claims of chapter 9 rest on: overlap-save's discarded
+# samples, the axes and counts of separable kernels, the Eckart-Young terms, and the
+# integer guard's rounding bound (its log2 L factor and its constant C).
+
+
+@mutant(
+    "os_keep_wrapped",
+    "overlap-save keeps the first samples of each circular block (the wrapped ones) "
+    "instead of discarding them",
+    uses=(r"method=", r"overlap_save", r"methods", r"\"os\""),
+)
+def _os_keep_wrapped():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f_shape, g_shape, mode):
+            plan = original(f_shape, g_shape, mode)
+            # read the same blocks, keep samples 0 .. step - 1 of each
+            return [(lb, step, nb, first, 0) for lb, step, nb, first, _ in plan]
+
+        return wrong
+
+    replace("convcorr.plan.os_plan", make)
+
+
+@mutant(
+    "separable_axes_swapped",
+    "separable.separable_convolve applies each factor along the other axis",
+    uses=(r"separable",),
+    needs=("convcorr.separable",),
+)
+def _separable_axes_swapped():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(factors, x, mode="full", method="auto"):
+            try:
+                factors = list(factors)[::-1]
+            except TypeError:
+                pass  # let the original refuse it
+            return original(factors, x, mode, method)
+
+        return wrong
+
+    replace("convcorr.separable.separable_convolve", make)
+
+
+@mutant(
+    "separable_count_interior",
+    "separable.separable_multiply_adds counts the passes as (m + n) per kept output, "
+    "forgetting the rows the first pass makes for the second",
+    uses=(r"separable",),
+    needs=("convcorr.separable",),
+)
+def _separable_count_interior():
+    from convcorr import plan
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(kernel_shape, x_shape, mode="full"):
+            products, _ = original(kernel_shape, x_shape, mode)
+            outputs = plan.kept_outputs(tuple(kernel_shape), tuple(x_shape), mode)
+            return products, outputs * sum(kernel_shape)
+
+        return wrong
+
+    replace("convcorr.separable.separable_multiply_adds", make)
+
+
+@mutant(
+    "low_rank_smallest",
+    "separable.low_rank_factors keeps the smallest singular values instead of the largest",
+    uses=(r"low_rank",),
+    needs=("convcorr.separable",),
+)
+def _low_rank_smallest():
+    np = _np()
+
+    def make(original):
+        @functools.wraps(original)
+        def wrong(kernel, rank):
+            original(kernel, rank)  # validation
+            k = np.asarray(kernel)
+            u, s, vh = np.linalg.svd(k.astype(complex if k.dtype.kind == "c" else float))
+            last = range(len(s) - rank, len(s))
+            return [(s[i] * u[:, i], vh[i].copy()) for i in last]
+
+        return wrong
+
+    replace("convcorr.separable.low_rank_factors", make)
+
+
+@mutant(
+    "fft_exact_no_log",
+    "guards.fft_is_exact drops the log2 L factor of the rounding bound",
+    uses=(r"guards", r"fft_is_exact"),
+)
+def _fft_exact_no_log():
+    def make(original):
+        @functools.wraps(original)
+        def wrong(f_norm, g_norm, length):
+            return original(f_norm, g_norm, 2)  # log2(2) = 1: the bound without log2 L
+
+        return wrong
+
+    replace("convcorr.guards.fft_is_exact", make)
+
+
+@mutant(
+    "fft_error_factor_1",
+    "the integer guard's safety factor C = 1 instead of 32 (below Percival's constant)",
+    uses=(r"guards", r"FFT_ERROR_FACTOR"),
+)
+def _fft_error_factor_1():
+    replace("convcorr.guards.FFT_ERROR_FACTOR", lambda original: 1.0)
+
+
 # --------------------------------------------------------------------------- running
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -12,10 +12,11 @@ Submodules, imported on first use (``convcorr.nn.conv2d`` works after a plain
 
 * :mod:`~convcorr.discrete`: the two operations and their lags;
 * :mod:`~convcorr.plan`: the shape arithmetic of the modes and the algorithms;
-* :mod:`~convcorr.methods`: the direct sum, FFT and overlap-add;
+* :mod:`~convcorr.methods`: the direct sum, FFT, overlap-add and overlap-save;
 * :mod:`~convcorr.guards`: exact integers and scaled FFTs around them;
 * :mod:`~convcorr.costmodel`: the cost model behind ``method='auto'``;
 * :mod:`~convcorr.calibration`: measuring its constants, and keeping them;
+* :mod:`~convcorr.separable`: separable and low-rank kernels, one 1-D pass per axis;
 * :mod:`~convcorr.similarity`: correlation as a similarity measure;
 * :mod:`~convcorr.exact`: exact sums for checking;
 * :mod:`~convcorr.matrices`: convolution and correlation as (block) Toeplitz matrices;
@@ -51,6 +52,7 @@ _SUBMODULES = (
     "methods",
     "nn",
     "plan",
+    "separable",
     "similarity",
     "spectral",
     "symbolic",

@@ -168,7 +168,7 @@ def circular_convolve(f, g, method="auto"):
         The kernel, no longer than ``g`` on any axis, same ``ndim``.
     g : array_like
         The signal; its shape is the period and the output shape.
-    method : {'auto', 'direct', 'fft', 'oa'}, optional
+    method : {'auto', 'direct', 'fft', 'oa', 'os'}, optional
         Passed to :func:`convcorr.convolve` for numeric input; object (exact) input uses
         :func:`convcorr.exact.convolve` and ignores it.
 
@@ -209,7 +209,7 @@ def circular_correlate(f, g, method="auto"):
         The template, no longer than ``g`` on any axis, same ``ndim``.
     g : array_like
         The signal; its shape is the period and the output shape.
-    method : {'auto', 'direct', 'fft', 'oa'}, optional
+    method : {'auto', 'direct', 'fft', 'oa', 'os'}, optional
         As in :func:`circular_convolve`.
 
     Returns

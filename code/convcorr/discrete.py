@@ -40,7 +40,7 @@ __all__ = ["Method", "Mode", "convolve", "correlate", "correlation_lags", "rever
 #: The values of ``mode`` (:data:`convcorr.plan.MODES`), for type checkers.
 Mode = Literal["full", "same", "valid"]
 #: The values of ``method`` (:data:`convcorr.methods.METHODS`), for type checkers.
-Method = Literal["auto", "direct", "fft", "oa"]
+Method = Literal["auto", "direct", "fft", "oa", "os"]
 
 
 def _run(f: ArrayLike, g: ArrayLike, mode: str, method: str, correlate: bool) -> np.ndarray:
@@ -136,11 +136,14 @@ def convolve(
         ``scipy.signal.convolve(g, f, 'same')``). ``'valid'``: only outputs
         computed without zero padding, shape ``|len(g) - len(f)| + 1``;
         one operand must be at least as large as the other on every axis.
-    method : {'auto', 'direct', 'fft', 'oa'}, optional
+    method : {'auto', 'direct', 'fft', 'oa', 'os'}, optional
         ``'direct'`` sums the definition, ``'fft'`` multiplies zero-padded
         spectra, ``'oa'`` is overlap-add (blocks of the larger operand
-        convolved by short FFTs), ``'auto'`` picks the cheapest by a measured
-        cost model (:func:`convcorr.costmodel.choose_method`).
+        convolved by short FFTs, their overlapping results added), ``'os'``
+        overlap-save (overlapping blocks convolved circularly, the wrapped
+        samples of each discarded), ``'auto'`` picks the cheapest of
+        ``'direct'``, ``'fft'`` and ``'oa'`` by a measured cost model
+        (:func:`convcorr.costmodel.choose_method`).
 
     Returns
     -------
@@ -219,7 +222,7 @@ def correlate(
         Output size as in :func:`convolve`: ``len(f) + len(g) - 1``,
         ``len(g)`` or ``|len(g) - len(f)| + 1`` along each axis. Equal to
         ``scipy.signal.correlate(g, f, mode)``.
-    method : {'auto', 'direct', 'fft', 'oa'}, optional
+    method : {'auto', 'direct', 'fft', 'oa', 'os'}, optional
         As in :func:`convolve`.
 
     Returns

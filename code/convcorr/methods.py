@@ -32,7 +32,16 @@ from numpy.typing import DTypeLike
 
 from . import plan
 
-__all__ = ["ALGORITHMS", "METHODS", "Algorithm", "direct", "fft", "oa", "oa_convolve_full"]
+__all__ = [
+    "ALGORITHMS",
+    "METHODS",
+    "Algorithm",
+    "direct",
+    "fft",
+    "oa",
+    "oa_convolve_full",
+    "overlap_save",
+]
 
 #: What every algorithm is: ``run(f, g, dtype, mode, correlate)``, the kept
 #: outputs of ``f * g`` (or ``f ⋆ g``) in ``dtype``.
@@ -520,8 +529,90 @@ def oa(
     return np.ascontiguousarray(full[plan.kept_slices(f.shape, g.shape, mode)])
 
 
+def overlap_save(
+    f: np.ndarray, g: np.ndarray, dtype: DTypeLike, mode: str = "full", correlate: bool = False
+) -> np.ndarray:
+    """``f * g`` (or ``f ⋆ g``) by overlap-save, over the kept outputs only.
+
+    The larger operand (the signal) is read in overlapping blocks of ``Lb``
+    samples per axis, ``K - 1`` samples of overlap for a kernel of ``K``;
+    each block is convolved *circularly* with the kernel by one FFT of
+    length ``Lb``, and the first ``K - 1`` samples of each circular result,
+    where the kernel's tail wraps around, are discarded. The kept samples of
+    block ``b`` are the linear outputs from ``s + b S`` on (``S = Lb - K + 1``,
+    ``s`` the first output the mode keeps):
+
+    .. math:: (f * g)[s + b S + j] = (f \\circledast_{L_b} x_b)[K - 1 + j],
+              \\qquad x_b[i] = g[s - (K - 1) + b S + i], \\quad 0 \\le j < S
+
+    where :func:`convcorr.plan.os_plan` gives ``Lb``, ``S`` and the blocks
+    per axis (one block of the circular length of :func:`fft` on an axis
+    where blocking does not pay). Unlike overlap-add (:func:`oa`), no
+    output is ever added to another: every kept output comes from one
+    block, and only the outputs ``mode`` keeps are computed. A correlation
+    convolves with ``conj(f)`` reversed (a copy of the kernel).
+
+    Defined in chapter 9 (Fast convolution).
+
+    Parameters
+    ----------
+    f, g : numpy.ndarray
+        Operands of equal ``ndim``, already validated (``'valid'`` possible).
+    dtype : numpy.dtype
+        Floating dtype of the result; real dtypes use real FFTs.
+    mode : {'full', 'same', 'valid'}
+    correlate : bool
+        ``f ⋆ g`` instead of ``f * g``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The kept outputs, shape :func:`convcorr.plan.kept_shape`, dtype ``dtype``.
+    """
+    dtype = np.dtype(dtype)
+    if correlate:
+        f = np.conj(f[(slice(None, None, -1),) * f.ndim])
+    f = f.astype(dtype, copy=False)
+    g = g.astype(dtype, copy=False)
+    blocking = plan.os_plan(f.shape, g.shape, mode)
+    kept = plan.kept_shape(f.shape, g.shape, mode)
+    small, large = (f, g) if f.size <= g.size else (g, f)
+    nd = large.ndim
+    # the part of the signal the blocks read, zeros where it leaves the signal
+    extent = [(nb - 1) * step + lb for lb, step, nb, _, _ in blocking]
+    part = np.zeros(extent, dtype)
+    inside, target = [], []
+    for (_, _, _, first, _), size, n in zip(blocking, extent, large.shape):
+        lo, hi = max(first, 0), min(first + size, n)
+        inside.append(slice(lo, max(lo, hi)))
+        target.append(slice(lo - first, lo - first + max(0, hi - lo)))
+    part[tuple(target)] = large[tuple(inside)]
+    lens = [lb for lb, _, _, _, _ in blocking]
+    # (b0, b1, ..., i0, i1, ...): block indices, then the samples of a block (a view)
+    windows = np.lib.stride_tricks.sliding_window_view(part, lens)
+    blocks = windows[tuple(slice(None, None, step) for _, step, _, _, _ in blocking)]
+    sample_axes = tuple(range(nd, 2 * nd))
+    if dtype.kind == "f":
+        fwd, inv = sfft.rfftn, sfft.irfftn
+    else:
+        fwd, inv = sfft.fftn, sfft.ifftn
+    spec = fwd(blocks, lens, axes=sample_axes)
+    spec *= fwd(small, lens, axes=tuple(range(nd)))
+    circular = inv(spec, lens, axes=sample_axes, overwrite_x=True)
+    # keep the clean samples of every block, then lay the blocks side by side
+    clean = circular[(Ellipsis, *(slice(d, d + step) for _, step, _, _, d in blocking))]
+    order = [a for axis in range(nd) for a in (axis, nd + axis)]
+    out = clean.transpose(order).reshape([nb * step for _, step, nb, _, _ in blocking])
+    return np.ascontiguousarray(out[tuple(slice(0, n) for n in kept)], dtype=dtype)
+
+
 #: The one table from a method's name to its algorithm. ``'auto'`` is not an
 #: algorithm: the cost model picks one of these names.
-ALGORITHMS: dict[str, Algorithm] = {"direct": direct, "fft": fft, "oa": oa}
+ALGORITHMS: dict[str, Algorithm] = {
+    "direct": direct,
+    "fft": fft,
+    "oa": oa,
+    "os": overlap_save,
+}
 #: Every value of ``method`` the public functions accept.
 METHODS = ("auto", *ALGORITHMS)

@@ -42,6 +42,7 @@ __all__ = [
     "needed_part_bounds",
     "oa_block_length",
     "oa_plan",
+    "os_plan",
 ]
 
 Shape = tuple[int, ...]
@@ -402,3 +403,74 @@ def flat_plan(small_shape: Shape, large_shape: Shape, ranges: tuple[tuple[int, i
         (ranges[0][1], *part_shape[1:]),
         (slice(None), *(slice(0, length) for _, length in ranges[1:])),
     )
+
+
+# --- overlap-save ---------------------------------------------------------------------
+
+
+def os_plan(
+    f_shape: Sequence[int], g_shape: Sequence[int], mode: str
+) -> list[tuple[int, int, int, int, int]]:
+    """Overlap-save plan: per axis ``(Lb, step, blocks, first, discard)``.
+
+    The larger operand (the signal, by number of samples; ``g`` on a tie) is
+    read in overlapping blocks of ``Lb`` samples, block ``b`` starting at its
+    sample ``first + b * step`` (zeros where that leaves the signal). Each
+    block is convolved *circularly* with the smaller operand (the kernel,
+    ``K`` samples on the axis) by one FFT of length ``Lb``; of that circular
+    result, samples ``discard .. discard + step - 1`` equal the linear ones,
+    full outputs ``first + b * step + discard + j``, and the others are
+    wrapped and thrown away. The blocks tile exactly the outputs ``mode``
+    keeps (:func:`kept_range`, start ``s`` and ``L`` outputs):
+
+    * a blocked axis: ``first = s - (K - 1)`` and ``discard = K - 1``, since
+      circular output ``j`` of a block is clean once ``j >= K - 1`` (every
+      term it sums lies in the block); ``step = Lb - K + 1``;
+    * an axis where blocking does not pay: one block of
+      ``C = next_fast_len(M + N - 1 - s)`` samples from ``first = 0``, the
+      circular length of :func:`circular_shape`, keeping ``discard = s``,
+      ``step = L``.
+
+    ``Lb`` is chosen as in :func:`oa_block_length`, among the lengths
+    ``2**p * {1, 3, 5}`` of at least ``max(2 (K - 1), 256)`` samples and
+    below ``C``, by the smallest ``B Lb (log2 Lb + 4)`` with
+    ``B = ceil(L / (Lb - K + 1))``, against ``C (log2 C + 4)`` for one
+    block. Every transform is at most the 5-smooth length of the full
+    output on its axis, the length the rounding bound of the integer guard
+    assumes.
+
+    Defined in chapter 9 (Fast convolution).
+
+    Parameters
+    ----------
+    f_shape, g_shape : sequence of int
+        Shapes of the kernel argument and the signal argument, as passed to
+        :func:`convcorr.convolve` (their roles in ``mode``).
+    mode : {'full', 'same', 'valid'}
+
+    Returns
+    -------
+    list of (int, int, int, int, int)
+        One ``(Lb, step, blocks, first, discard)`` per axis; ``first`` is an
+        index into the larger operand (negative: zeros before it).
+    """
+    _, small_shape = large_small(tuple(f_shape), tuple(g_shape))
+    plan = []
+    for m, n, k in zip(f_shape, g_shape, small_shape):
+        s, length = kept_range(m, n, mode)
+        whole = sfft.next_fast_len(m + n - 1 - s, real=True)
+        best, best_cost = None, whole * (math.log2(whole) + 4.0)
+        for lb in _OA_LENGTHS:
+            if lb >= whole:
+                break
+            if lb < max(2 * (k - 1), 256):
+                continue
+            cost = -(-length // (lb - k + 1)) * lb * (math.log2(lb) + 4.0)
+            if cost < best_cost:
+                best, best_cost = lb, cost
+        if best is None:
+            plan.append((whole, length, 1, 0, s))
+        else:
+            step = best - k + 1
+            plan.append((best, step, -(-length // step), s - (k - 1), k - 1))
+    return plan
