@@ -12,6 +12,7 @@ import scipy.signal
 from conftest import DTYPES, METHODS, MODES
 
 import convcorr
+from convcorr._checks import ONE_THREAD_DOT
 from convcorr.plan import mode_slices
 
 # --- hand-computed cases -------------------------------------------------------
@@ -369,3 +370,81 @@ def test_finite_but_huge_input_is_accepted():
     x = np.array([1e200, -1e200, 3.0])
     out = convcorr.convolve([1.0], x, method="direct")
     assert np.array_equal(out, x)
+
+
+# --- the guard's passes: no threaded BLAS (issue 21) -------------------------------------
+
+
+NUMPY_BLAS = ("dot", "vdot", "inner", "matmul", "tensordot")
+
+
+@pytest.fixture
+def no_threaded_blas(monkeypatch):
+    """NumPy's BLAS entry points made to raise on anything OpenBLAS might thread.
+
+    A dot product of at most ``ONE_THREAD_DOT`` samples runs on the calling
+    thread and passes; any other call through these functions fails the test.
+    """
+
+    def guarded(name, original):
+        def call(*args, **kwargs):
+            short = all(np.size(a) <= ONE_THREAD_DOT for a in args)
+            if name in ("dot", "vdot") and short:
+                return original(*args, **kwargs)
+            raise AssertionError(f"numpy.{name} on {[np.shape(a) for a in args]} in the guard")
+
+        return call
+
+    for name in NUMPY_BLAS:
+        monkeypatch.setattr(np, name, guarded(name, getattr(np, name)))
+    monkeypatch.setattr(np.linalg, "norm", guarded("norm", np.linalg.norm))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", ["plain", "near overflow", "subnormal kernel"])
+def test_the_fft_guard_calls_no_threaded_blas(size, dtype, no_threaded_blas, rng):
+    # the guard's magnitude bound and finiteness screen are NumPy's own
+    # single-threaded passes: a BLAS reduction waits for its threads when
+    # another process keeps a core busy (issue 21)
+    if size in ("near overflow", "subnormal kernel"):
+        f, g = extreme_operands(size, dtype, rng)
+    else:
+        f = rng.standard_normal(9).astype(dtype)
+        g = rng.standard_normal(40_000).astype(dtype)
+    for method in ("fft", "oa"):
+        out = convcorr.convolve(f, g, "full", method)
+        assert out.shape == (f.size + g.size - 1,)
+    bad = g.copy()
+    bad[-1] = np.nan
+    with pytest.raises(ValueError, match=r"g must be finite; received \(?nan"):
+        convcorr.convolve(f, bad, "full", "fft")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_guard_scales_at_the_edges_of_its_window(dtype, rng):
+    # operands whose largest magnitude sits just inside and just outside the
+    # unscaled window 2**(+-maxexp/4), at the top of the range and in the
+    # subnormals: the FFT paths equal the direct sum (integers times 2**e: exact)
+    info = np.finfo(dtype)
+    window = info.maxexp // 4
+    f = rng.integers(-8, 9, 7).astype(dtype)
+    f[0] = 8
+    g = rng.integers(-8, 9, 300).astype(dtype)
+    g[0] = 8
+    tol = 1e-12 if info.eps < 1e-10 else 1e-5
+    for ef, eg in [
+        (window - 4, 0),
+        (window - 3, 0),
+        (-window - 4, 0),
+        (-window - 5, 0),
+        (info.maxexp - 12, -8),
+        (info.maxexp - 12, info.minexp // 2),
+        (info.minexp - 4, info.maxexp - 20),
+    ]:
+        a, b = f * 2.0**ef, g * 2.0**eg  # exact: small integers times powers of two
+        ref = convcorr.convolve(a, b, "full", "direct")
+        assert np.isfinite(ref).all(), (ef, eg)
+        for method in ("fft", "oa"):
+            out = convcorr.convolve(a, b, "full", method)
+            err = np.abs(out - ref).max()
+            assert err <= tol * np.abs(ref).max(), (ef, eg, method, err)
