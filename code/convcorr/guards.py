@@ -10,7 +10,9 @@
 * :func:`scaled`: the FFT paths scale both operands by powers of two
   (exact) into a range where no product of spectra overflows or underflows,
   and scale the result back, so that they stay finite wherever the direct sum
-  does.
+  does; a result that overflows is computed by the direct sum
+  (:func:`overflowing`), since the FFT's rounding error would then be beyond
+  the range too.
 * :func:`screened`: the direct sum of floating operands.
 
 Both :func:`scaled` and :func:`screened` refuse a NaN or an infinity in
@@ -39,9 +41,11 @@ from .methods import Algorithm
 
 __all__ = [
     "FFT_ERROR_FACTOR",
+    "OVERFLOW_DIRECT_LIMIT",
     "fft_is_exact",
     "integer",
     "ldexp",
+    "overflowing",
     "scaled",
     "screened",
 ]
@@ -231,13 +235,23 @@ def scaled(
     single-threaded pass that calls no BLAS (a multi-threaded BLAS reduction
     stalls for milliseconds when another process keeps a core busy).
 
+    When the result overflows, an FFT cannot give its other outputs: its
+    rounding error, about ``eps`` times the largest output, is then itself
+    beyond the range, and outputs far below the largest come back as noise
+    or as infinities where the exact value is finite. Such a call (a result
+    that overflows, or a bound on the rounding error, :func:`_error_exponent`,
+    beyond the range) is computed by the direct sum instead
+    (:func:`overflowing`), whose every output is the sum of its own products.
+
     Raises
     ------
     ValueError
         If ``f`` or ``g`` holds a NaN or an infinity (the package's rule for
-        every method; see :func:`convcorr._checks.check_finite`).
+        every method; see :func:`convcorr._checks.check_finite`), or if the
+        result overflows and the direct sum is too long to run in its place.
     """
-    window = np.finfo(dtype).maxexp // 4
+    info = np.finfo(dtype)
+    window = info.maxexp // 4
     # a bool or integer operand next to a float one: its magnitude in dtype
     f = f if f.dtype.kind in "fc" else f.astype(dtype)
     g = g if g.dtype.kind in "fc" else g.astype(dtype)
@@ -246,9 +260,69 @@ def scaled(
         return np.zeros(plan.kept_shape(f.shape, g.shape, mode), dtype=dtype)
     if max(abs(ef), abs(eg)) <= window:
         return run(f, g, dtype, mode, correlate)
-    f = ldexp(f.astype(dtype, copy=False), -ef)
-    g = ldexp(g.astype(dtype, copy=False), -eg)
-    return ldexp(run(f, g, dtype, mode, correlate), ef + eg)
+    if _error_exponent(f, g, ef + eg, float(info.eps)) >= info.maxexp:
+        return overflowing(f, g, dtype, mode, correlate)
+    fs = ldexp(f.astype(dtype, copy=False), -ef)
+    gs = ldexp(g.astype(dtype, copy=False), -eg)
+    out = run(fs, gs, dtype, mode, correlate)
+    # |fs|, |gs| < 1 in both parts: every output is below 2 min(size) plus rounding
+    if ef + eg + (2 * min(f.size, g.size)).bit_length() + 1 < info.maxexp:
+        return ldexp(out, ef + eg)
+    with np.errstate(over="ignore"):
+        out = ldexp(out, ef + eg)
+    if np.isfinite(out).all():
+        return out
+    return overflowing(f, g, dtype, mode, correlate)
+
+
+def _error_exponent(f: np.ndarray, g: np.ndarray, shift: int, eps: float) -> float:
+    """``log2`` of a bound on the FFT paths' rounding error, ``shift`` the scaled-back exponent.
+
+    The bound of the module docstring, ``C eps log2(L) ||f||_2 ||g||_2``, with
+    the scaled operands' norms bounded by ``sqrt(size)`` (every scaled entry
+    is below 1 in each part, so below ``sqrt(2)`` in magnitude). When it
+    reaches the top of the range, no finite output of an FFT is trustworthy.
+    """
+    length = _fft_length(f.shape, g.shape)
+    factor = FFT_ERROR_FACTOR * eps * math.log2(max(length, 2)) * 2.0
+    return shift + math.log2(factor) + 0.5 * math.log2(f.size * g.size)
+
+
+#: Multiply-adds up to which a result that overflows is computed by the
+#: direct sum (seconds of work); beyond, :func:`overflowing` refuses the call.
+OVERFLOW_DIRECT_LIMIT = 2**32
+
+
+def overflowing(
+    f: np.ndarray, g: np.ndarray, dtype: DTypeLike, mode: str = "full", correlate: bool = False
+) -> np.ndarray:
+    """The direct sum of a call whose result overflows, or a ``ValueError`` when too long.
+
+    Each output of the direct sum is the sum of its own products, so it
+    overflows exactly where that sum does and is accurate elsewhere, where
+    an FFT's rounding error (relative to the largest output) would be beyond
+    the range. Up to :data:`OVERFLOW_DIRECT_LIMIT` multiply-adds it runs;
+    beyond, the call is refused rather than answered wrongly.
+
+    Raises
+    ------
+    ValueError
+        When the direct sum needs more than :data:`OVERFLOW_DIRECT_LIMIT`
+        multiply-adds; the message names ``f`` and ``g``, their largest
+        magnitudes and what is accepted.
+    """
+    products = plan.kept_products(f.shape, g.shape, mode)
+    if products > OVERFLOW_DIRECT_LIMIT:
+        raise ValueError(
+            f"the result reaches beyond {np.dtype(dtype).name}'s range: with max |f| = "
+            f"{float(_max_abs(f)):.3g} and max |g| = {float(_max_abs(g)):.3g} an FFT's rounding "
+            "error is beyond it too, so its finite outputs cannot be trusted, and the direct sum "
+            f"needs {products:.3g} multiply-adds (accepted: up to {OVERFLOW_DIRECT_LIMIT:.3g}); "
+            "scale f or g down by a power of two (exact), or call method='direct'"
+        )
+    # the infinities in the result say it; NumPy's N-D products would warn too
+    with np.errstate(over="ignore", invalid="ignore"):
+        return screened(methods.ALGORITHMS["direct"], f, g, dtype, mode, correlate)
 
 
 def screened(
