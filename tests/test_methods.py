@@ -90,25 +90,26 @@ def test_windows_product_in_chunks(rng, monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_valid_by_chunks_equals_the_defining_sum(dtype, rng, monkeypatch):
-    # tiny thresholds send short operands through the chunked 'valid' sum;
-    # chunks of 3 samples leave a partial last chunk for most lengths
-    monkeypatch.setattr(methods, "_LONG_BYTES", 0)
-    monkeypatch.setattr(methods, "_VALID_CHUNK", 3)
+def test_chunked_dots_equal_the_defining_sum(dtype, rng, monkeypatch):
+    # a chunk of 3 samples sends short operands through the chunked sum and
+    # leaves a partial last chunk for most lengths, in every mode
+    monkeypatch.setattr(methods, "_DOT_CHUNK", 3)
     calls = []
-    original = methods._sliding_dots
+    original = methods._chunked_dots
     monkeypatch.setattr(
-        methods, "_sliding_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
+        methods, "_chunked_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
-    for m, n in [(7, 11), (11, 7), (9, 9), (1, 4), (4, 1), (10, 12)]:
+    pairs = [(7, 11), (11, 7), (9, 9), (4, 5), (5, 4), (10, 12), (13, 4)]
+    for m, n in pairs:
         f, g = small_ints(rng, (m,), dtype), small_ints(rng, (n,), dtype)
         for op in ("convolve", "correlate"):
-            ref = integer_reference(op, f, g, "valid")
-            ref = ref.real if np.dtype(dtype).kind == "f" else ref
-            out = methods.direct(f, g, np.dtype(dtype), "valid", op == "correlate")
-            assert out.dtype == np.dtype(dtype) and out.flags.c_contiguous
-            assert np.array_equal(out, ref), (m, n, op)
-    assert len(calls) == 6 * 2
+            for mode in MODES:
+                ref = integer_reference(op, f, g, mode)
+                ref = ref.real if np.dtype(dtype).kind == "f" else ref
+                out = methods.direct(f, g, np.dtype(dtype), mode, op == "correlate")
+                assert out.dtype == np.dtype(dtype) and out.flags.c_contiguous
+                assert np.array_equal(out, ref), (m, n, op, mode)
+    assert len(calls) == len(pairs) * 2 * len(MODES)
 
 
 @pytest.mark.parametrize(
