@@ -480,21 +480,32 @@ def fft(
     """
     dtype = np.dtype(dtype)
     real = dtype.kind == "f"
-    shape = plan.circular_shape(f.shape, g.shape, mode, real)
     keep = plan.kept_slices(f.shape, g.shape, mode)
+    # an axis where an operand has one sample is a scaling of the other: no
+    # transform along it, the spectra broadcast (as SciPy's fftconvolve does)
+    axes = tuple(a for a, (m, n) in enumerate(zip(f.shape, g.shape)) if m > 1 and n > 1)
+    shape = tuple(
+        c if a in axes else m
+        for a, (c, m) in enumerate(zip(plan.circular_shape(f.shape, g.shape, mode, real), f.shape))
+    )
     g = g.astype(dtype, copy=False)
     f = _reversed_conj_padded(f, shape, dtype) if correlate else f.astype(dtype, copy=False)
-    if f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
+    if not axes:
+        y = f * g
+    elif f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
         fwd, inv = (sfft.rfft, sfft.irfft) if real else (sfft.fft, sfft.ifft)
         spec = fwd(f, shape[0])
         spec *= fwd(g, shape[0])
         y = inv(spec, shape[0], overwrite_x=True)
     else:
         fwd, inv = (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
-        axes = tuple(range(g.ndim))
-        spec = fwd(f, shape, axes=axes)
-        spec *= fwd(g, shape, axes=axes)
-        y = inv(spec, shape, axes=axes, overwrite_x=True)
+        lengths = [shape[a] for a in axes]
+        spec, other = fwd(f, lengths, axes=axes), fwd(g, lengths, axes=axes)
+        if spec.shape == np.broadcast_shapes(spec.shape, other.shape):
+            spec *= other
+        else:
+            spec = spec * other
+        y = inv(spec, lengths, axes=axes, overwrite_x=True)
     return np.ascontiguousarray(y[keep], dtype=dtype)
 
 
