@@ -50,10 +50,30 @@ Per family, and then over all cases, it prints
 The last lines, ``auto_vs_best_scipy_max_ratio``,
 ``auto_vs_best_scipy_median_ratio``, ``fft_vs_fftconvolve_median_ratio`` and
 ``fft_vs_fftconvolve_max_ratio``, are these over the whole grid.
+
+Off the grid, as users run::
+
+    python benchmarks/bench_convolution.py --random 200 --load 0 1 2 [--seed S]
+
+draws N cases at random (a fresh seed each run unless given; it is printed):
+1-D to 3-D, every mode, ``convolve`` and ``correlate``, float32, float64,
+complex64 and complex128, from a few samples to about 10**7 outputs, kernels
+shorter or longer than the signal, lengths off any grid. ``--load K`` keeps
+K processes spinning on the cores while timing (several values: the same
+cases at each). Here the BLAS libraries keep the threads a process starts
+with and times are wall-clock, since stalls of threads waiting for a busy
+core are what a user sees; the calls of a case still run round-robin, and
+each ratio is the median over the rounds of the two calls' times in the
+same round. For each load it prints the distribution (median, p10, p90,
+min, max) of ``auto`` over SciPy's best method and of ``fft`` over
+``fftconvolve``, of the cost model's prediction for the method ``auto``
+picks over the measured time of ``auto``, the spread of the rounds, and the
+worst cases. ``--load`` also applies to the grid (timed as above).
 """
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import math
 import sys
@@ -62,10 +82,12 @@ import time
 import numpy as np
 import scipy
 import scipy.signal as ss
+from load import busy_cores
 from threadpoolctl import threadpool_limits
 
 import convcorr
-from convcorr.costmodel import choose_method
+from convcorr import plan
+from convcorr.costmodel import choose_method, predict_times
 
 #: (kernel shape, signal shape) per number of dimensions; every pair runs in
 #: all three modes. The pairs whose kernel is a few samples shorter than the
@@ -144,7 +166,7 @@ def calls(op, mode, data, skip_direct):
     return out
 
 
-def round_robin(fns, data, rng):
+def round_robin(fns, data, rng, clock=CLOCK, budget=CASE_BUDGET, min_repeats=MIN_REPEATS):
     """Median seconds per call of each of ``fns``, batches interleaved.
 
     Every round runs one batch of each call in a fresh random order: a call
@@ -154,8 +176,12 @@ def round_robin(fns, data, rng):
     the addresses of input and output arrays fall relative to each other
     (cache-set and 4 KiB aliasing) changes the speed of memory-bound calls by
     tens of percent, and would otherwise be fixed for the whole case. Rounds
-    continue until the case has used ``CASE_BUDGET`` seconds, at least
-    ``MIN_REPEATS`` rounds.
+    continue until the case has used ``budget`` seconds, at least
+    ``min_repeats`` rounds. ``clock`` measures each batch (the batch size
+    always comes from thread CPU time).
+
+    Returns ``{name: median seconds per call}`` and ``{name: [seconds per
+    call of every round]}``.
     """
     loops = {}
     for name, fn in fns.items():
@@ -177,18 +203,18 @@ def round_robin(fns, data, rng):
     names = list(fns)
     begin = time.perf_counter()
     for r in range(MAX_REPEATS):
-        if r >= MIN_REPEATS and time.perf_counter() - begin > CASE_BUDGET:
+        if r >= min_repeats and time.perf_counter() - begin > budget:
             break
         spacer = np.empty(int(rng.integers(1, 8192)), dtype=np.uint8)
         data["f"], data["g"] = data["f"].copy(), data["g"].copy()
         for i in rng.permutation(len(names)):
             fn, n = fns[names[i]], loops[names[i]]
-            start = CLOCK()
+            start = clock()
             for _ in range(n):
                 fn()
-            samples[names[i]].append((CLOCK() - start) / n)
+            samples[names[i]].append((clock() - start) / n)
         del spacer
-    return {name: float(np.median(s)) for name, s in samples.items()}
+    return {name: float(np.median(s)) for name, s in samples.items()}, samples
 
 
 def products(f_shape, g_shape, mode):
@@ -267,7 +293,7 @@ def run_family(ndim, op, dtype, rng):
             check_equal(op, mode, f, g)
             estimate = products(k_shape, n_shape, mode) * SECONDS_PER_PRODUCT[ndim]
             data = {"f": f, "g": g}
-            t = round_robin(calls(op, mode, data, estimate > DIRECT_LIMIT), data, rng)
+            t, _ = round_robin(calls(op, mode, data, estimate > DIRECT_LIMIT), data, rng)
             best = min(v for name, v in t.items() if name.startswith("sp_"))
             auto_ratio = t["cc_auto"] / best
             fft_ratio = t["cc_fft"] / t["sp_fft"]
@@ -291,6 +317,225 @@ def summary(name, rows):
         f"{name:<32} auto/best median {np.median(auto):5.2f} max {auto.max():5.2f}   "
         f"fft/sp_fft median {np.median(fft):5.2f} max {fft.max():5.2f}"
     )
+
+
+# --- random shapes, as users call: --random N [--seed S] [--load K ...] ---------------------
+
+#: Largest number of kept outputs, and of samples in the FFT a case needs.
+RANDOM_MAX_OUTPUTS = 10**7
+RANDOM_MAX_FFT = 2**24
+RANDOM_DTYPES = ("float32", "float64", "complex64", "complex128")
+#: Seconds of timing per random case beyond RANDOM_MIN_REPEATS rounds.
+RANDOM_BUDGET = 0.4
+RANDOM_MIN_REPEATS = 5
+
+
+def draw_shapes(rng, ndim):
+    """Kernel and signal shapes of one random case, lengths off any grid.
+
+    The signal has between 2 and 10**7 samples (log-uniform), split over
+    the axes with jitter; the kernel is, per axis, ``n**r`` samples for a
+    random ``r`` in ``[0, 1]`` (from one sample to the signal's length), a
+    few samples short of the signal (``'valid'`` keeps a handful), or
+    longer than the signal (one case in six).
+    """
+    total = 10 ** rng.uniform(0.3, 7)
+    side = total ** (1 / ndim)
+    n_shape = tuple(max(1, round(side * 2 ** rng.uniform(-1, 1))) for _ in range(ndim))
+    kind = rng.choice(["power", "near", "longer"], p=[0.7, 0.15, 0.15])
+    if kind == "power":
+        k_shape = tuple(max(1, round(n ** rng.uniform(0, 1))) for n in n_shape)
+    elif kind == "near":
+        k_shape = tuple(max(1, n - int(rng.integers(0, 8))) for n in n_shape)
+    else:
+        k_shape = tuple(max(1, round(n * rng.uniform(1, 3))) for n in n_shape)
+    return k_shape, n_shape
+
+
+def draw_case(rng):
+    """One random case ``(op, dtype, kernel shape, signal shape, mode)`` within the limits."""
+    while True:
+        ndim = int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2]))
+        k_shape, n_shape = draw_shapes(rng, ndim)
+        mode = str(rng.choice(MODES))
+        if not plan.mode_possible(k_shape, n_shape, mode):
+            continue
+        fft_size = math.prod(plan.full_shape(k_shape, n_shape))
+        if plan.kept_outputs(k_shape, n_shape, mode) <= RANDOM_MAX_OUTPUTS >= 1 and (
+            fft_size <= RANDOM_MAX_FFT
+        ):
+            return str(rng.choice(OPS)), str(rng.choice(RANDOM_DTYPES)), k_shape, n_shape, mode
+
+
+def random_operands(k_shape, n_shape, dtype, rng):
+    f, g = operands(k_shape, n_shape, dtype, rng)
+    return f.astype(dtype), g.astype(dtype)
+
+
+def check_close(op, mode, f, g):
+    """convcorr's fft and auto against SciPy in double precision, before anything is timed.
+
+    The tolerance is the FFT's rounding bound, ``64 eps log2(L) ||f|| ||g||``
+    in the precision of the operands.
+    """
+    sp = ss.convolve if op == "convolve" else ss.correlate
+    cc = convcorr.convolve if op == "convolve" else convcorr.correlate
+    wide = np.complex128 if f.dtype.kind == "c" else np.float64
+    ref = sp(g.astype(wide), f.astype(wide), mode, method="fft")
+    length = max(2, math.prod(plan.full_shape(f.shape, g.shape)))
+    bound = 64 * np.finfo(f.dtype).eps * math.log2(length)
+    bound *= np.linalg.norm(f.astype(wide)) * np.linalg.norm(g.astype(wide))
+    for method in ("fft", "auto"):
+        res = cc(f, g, mode, method=method)
+        if res.shape != ref.shape or res.dtype != f.dtype:
+            raise AssertionError(f"convcorr {op} {method} {mode}: {res.shape} {res.dtype}")
+        err = float(np.abs(res - ref).max())
+        if err > bound:
+            raise AssertionError(f"convcorr {op} {method} {mode} differs from SciPy by {err}")
+
+
+def time_random_case(case, rng):
+    """Wall-clock times of every call of one case: ``{name: median}``, ``{name: rounds}``."""
+    op, dtype, k_shape, n_shape, mode = case
+    f, g = random_operands(k_shape, n_shape, dtype, rng)
+    check_close(op, mode, f, g)
+    ndim = len(k_shape)
+    estimate = products(k_shape, n_shape, mode) * SECONDS_PER_PRODUCT[ndim]
+    data = {"f": f, "g": g}
+    fns = calls(op, mode, data, estimate > DIRECT_LIMIT)
+    return round_robin(
+        fns, data, rng, time.perf_counter, RANDOM_BUDGET, min_repeats=RANDOM_MIN_REPEATS
+    )
+
+
+def paired_ratio(samples, a, b):
+    """Median over the rounds of ``a``'s time over ``b``'s in the same round.
+
+    Both ran in the same round, a few milliseconds apart: load that comes
+    and goes (another process starting, a core taken for a while) slows
+    both, and the median of the paired ratios leaves out the rounds where
+    it hit only one.
+    """
+    return float(np.median(np.array(samples[a]) / np.array(samples[b])))
+
+
+def case_text(case):
+    op, dtype, k_shape, n_shape, mode = case
+    return f"{op:>9} {dtype:>10} {shape_text(k_shape):>14} {shape_text(n_shape):>16} {mode:>5}"
+
+
+def run_random(cases, load, rng):
+    """Time every case with ``load`` processes spinning; return one row per case."""
+    rows = []
+    print(
+        f"\n--load {load}: {len(cases)} random cases, wall-clock medians in microseconds, "
+        "BLAS threads as the process starts (a user's default)"
+    )
+    print(
+        f"{'case':>59} {'cc_fft':>9} {'cc_auto':>9} {'(pick)':>6} {'sp_fft':>9} "
+        f"{'sp_oa':>9} {'sp_direct':>9} {'sp_auto':>9} {'auto/best':>9} {'fft/sp':>7} "
+        f"{'pred/auto':>9}"
+    )
+    with busy_cores(load):
+        for case in cases:
+            t, samples = time_random_case(case, rng)
+            _, dtype, k_shape, n_shape, mode = case
+            pick = choose_method(k_shape, n_shape, dtype, mode=mode)
+            predicted = predict_times(k_shape, n_shape, dtype, mode=mode)[pick]
+            # SciPy's best method by its median; the ratios paired by round
+            best = min((v, name) for name, v in t.items() if name.startswith("sp_"))[1]
+            row = {
+                "case": case,
+                "auto": paired_ratio(samples, "cc_auto", best),
+                "fft": paired_ratio(samples, "cc_fft", "sp_fft"),
+                "pred": predicted / t["cc_auto"],
+                "pick": pick,
+                "spread": float(np.ptp(samples["cc_auto"]) / t["cc_auto"]),
+            }
+            rows.append(row)
+            print(
+                f"{case_text(case)} {fmt(t['cc_fft'])} {fmt(t['cc_auto'])} {pick:>6} "
+                f"{fmt(t['sp_fft'])} {fmt(t['sp_oa'])} {fmt(t.get('sp_direct'))} "
+                f"{fmt(t['sp_auto'])} {row['auto']:9.2f} {row['fft']:7.2f} {row['pred']:9.2f}",
+                flush=True,
+            )
+    return rows
+
+
+def distribution(values):
+    v = np.asarray(values)
+    return (
+        f"median {np.median(v):5.2f} p10 {np.percentile(v, 10):5.2f} "
+        f"p90 {np.percentile(v, 90):5.2f} min {v.min():5.2f} max {v.max():5.2f}"
+    )
+
+
+def report_random(rows, load, worst=8):
+    """Distributions of the ratios at one load, and the worst cases of auto."""
+    auto = [r["auto"] for r in rows]
+    fft = [r["fft"] for r in rows]
+    pred = [r["pred"] for r in rows]
+    within = np.mean([0.5 <= p <= 2 for p in pred])
+    print(f"\n--load {load}, {len(rows)} random cases")
+    print(f"  auto / best SciPy:           {distribution(auto)}")
+    print(f"  fft / fftconvolve:           {distribution(fft)}")
+    print(f"  predicted / measured (auto): {distribution(pred)}; within 2x: {100 * within:.0f} %")
+    spread = distribution([r["spread"] for r in rows])
+    print(f"  spread of auto's rounds (max - min) / median: {spread}")
+    print(f"  worst {worst} of auto / best SciPy:")
+    for r in sorted(rows, key=lambda r: -r["auto"])[:worst]:
+        print(f"    {case_text(r['case'])} pick {r['pick']:>6} auto/best {r['auto']:5.2f}")
+    print(f"random_load{load}_auto_vs_best_scipy_median_ratio: {np.median(auto):.3f}")
+    print(f"random_load{load}_auto_vs_best_scipy_p90_ratio: {np.percentile(auto, 90):.3f}")
+    print(f"random_load{load}_auto_vs_best_scipy_max_ratio: {max(auto):.3f}")
+    print(f"random_load{load}_fft_vs_fftconvolve_median_ratio: {np.median(fft):.3f}")
+    print(f"random_load{load}_predicted_vs_measured_median_ratio: {np.median(pred):.3f}")
+    print(f"random_load{load}_predicted_within_2x_share: {within:.3f}")
+
+
+def main_random(count, seed, loads):
+    """Draw ``count`` cases from ``seed`` and time them at each load in ``loads``."""
+    kept = keep_freed_memory()
+    rng = np.random.default_rng(seed)
+    cases = [draw_case(rng) for _ in range(count)]
+    print(
+        f"numpy {np.__version__}, scipy {scipy.__version__}, python "
+        f"{sys.version.split()[0]}; convcorr {convcorr.__version__} from "
+        f"{convcorr.__file__}; glibc keeps freed memory: {kept}; "
+        f"--random {count} --seed {seed} --load {' '.join(map(str, loads))}"
+    )
+    start = time.perf_counter()
+    results = {load: run_random(cases, load, rng) for load in loads}
+    print(f"\ntotal time {time.perf_counter() - start:.0f} s (seed {seed})")
+    for load, rows in results.items():
+        report_random(rows, load)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--random",
+        type=int,
+        metavar="N",
+        help="time N random cases (1-D to 3-D, every mode, op and float dtype) instead of the grid",
+    )
+    parser.add_argument(
+        "--seed", type=int, help="seed of the random cases (default: a fresh one, printed)"
+    )
+    parser.add_argument(
+        "--load",
+        type=int,
+        nargs="+",
+        default=[0],
+        metavar="K",
+        help="processes spinning on the cores while timing; several values run the set at each",
+    )
+    args = parser.parse_args(argv)
+    if args.random is not None and args.random < 1:
+        parser.error(f"--random must be a positive count; received {args.random}")
+    if any(k < 0 for k in args.load):
+        parser.error(f"--load takes counts >= 0; received {args.load}")
+    return args
 
 
 def main():
@@ -327,9 +572,17 @@ def main():
 
 
 if __name__ == "__main__":
-    # One BLAS thread: OpenBLAS would otherwise thread the dot products of
-    # numpy.convolve for long kernels, and on a loaded machine its spinning
-    # threads make a 0.6 s direct sum take minutes; every method then runs on
-    # one core, which is also what thread CPU time measures exactly.
-    with threadpool_limits(limits=1, user_api="blas"):
-        main()
+    ARGS = parse_args()
+    if ARGS.random is not None:
+        # as users run: BLAS threads as the process starts, wall-clock time
+        seed = ARGS.seed if ARGS.seed is not None else int(np.random.SeedSequence().entropy % 2**32)
+        main_random(ARGS.random, seed, ARGS.load)
+    else:
+        # One BLAS thread: OpenBLAS would otherwise thread the dot products of
+        # numpy.convolve for long kernels, and on a loaded machine its spinning
+        # threads make a 0.6 s direct sum take minutes; every method then runs on
+        # one core, which is also what thread CPU time measures exactly.
+        for load in ARGS.load:
+            with threadpool_limits(limits=1, user_api="blas"), busy_cores(load):
+                print(f"--load {load}")
+                main()

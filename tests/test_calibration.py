@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from conftest import MODES, direct_always
 
+import convcorr
 from convcorr import calibration, costmodel
 
 
@@ -26,6 +27,32 @@ def test_calibrate_fits_cases_in_every_mode_into_installable_constants():
     assert all(t > 0 for *_, t in measured)
     shapes = ((3,), (64,), "float64")
     assert {"direct", "fft"} <= set(costmodel.predict_times(*shapes, constants=constants))
+
+
+def test_calibrate_through_a_call_times_the_call():
+    # the committed constants price a whole public call: calibrate times the
+    # function it is given, except where the call would run another N-D
+    # strategy than direct_nd prices (the 'flat' one)
+    cases = {
+        "direct_1d": [(3, 64), (16, 256, "same")],
+        "direct_nd": [((2, 2), (3, 3)), ((3, 3), (256, 256))],
+        "fft": [(16, 16), ((3, 3), (16, 16), "valid")],
+        "oa": [(16, 2048), (8, 1024, "same")],
+    }
+    seen = []
+
+    def call(f, g, mode, method):
+        seen.append((f.shape, g.shape, mode, method))
+        return convcorr.convolve(f, g, mode, method)
+
+    fit = calibration.calibrate(("float64",), repeats=1, cases=cases, call=call)
+    assert costmodel.check_constants(fit.constants) == fit.constants
+    called = set(seen)
+    assert ((3,), (64,), "full", "direct") in called
+    assert ((3, 3), (256, 256), "full", "direct") in called  # shift-and-add, as priced
+    assert ((2, 2), (3, 3), "full", "direct") not in called  # 'flat': the algorithm
+    assert ((3, 3), (16, 16), "valid", "fft") in called
+    assert ((8,), (1024,), "same", "oa") in called
 
 
 def test_best_time_returns_one_time_per_function():

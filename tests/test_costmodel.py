@@ -66,6 +66,51 @@ def test_features_follow_the_mode(mode):
     assert x[1] == pytest.approx(size * math.log2(size))
 
 
+def test_nd_fft_features_count_only_the_transformed_axes():
+    # methods.fft transforms the axes where both operands have more than one
+    # sample; along the others the spectra broadcast (written out here)
+    f_shape, g_shape = (13, 1, 5), (285, 84, 1)
+    circular = plan.circular_shape(f_shape, g_shape, "same", True)
+    size = circular[0] * 84 * 5  # 84 and 5: the broadcast axes keep their length
+    x = costmodel.features("fft", f_shape, g_shape, True, "same")
+    assert x == pytest.approx((1, size * math.log2(circular[0]), size, 0))
+    # no axis transformed: the fixed cost once, and a product per sample
+    assert costmodel.features("fft", (1, 1), (40, 30), True) == (1, 0, 1200, 0)
+    # spilling out of the cache follows the longest transform, not the array
+    x = costmodel.features("fft", (7, 7), (512, 512), True, "same")
+    assert x[3] == 0 and x[2] > 2**18
+    n = 2**20
+    assert costmodel.features("fft", (n,), (n,), True)[3] > 0
+
+
+def test_nd_overlap_add_adds_its_blocks_back_one_axis_at_a_time():
+    f_shape, g_shape = (15, 15), (1024, 1024)
+    blocking = plan.oa_plan(g_shape, f_shape)
+    blocks = math.prod(b for _, _, b in blocking)
+    lb = math.prod(length for length, _, _ in blocking)
+    x = costmodel.features("oa", f_shape, g_shape, True)
+    assert x == pytest.approx((2, blocks * lb * math.log2(lb), 2 * blocks * lb + 1038**2))
+
+
+def test_a_flat_nd_direct_sum_is_its_1d_sum_plus_the_nd_fixed_cost():
+    f_shape, g_shape = (2, 3), (5, 4)
+    assert plan.direct_plan(f_shape, g_shape, "full", True)[0] == "flat"
+    c = costmodel.COST_CONSTANTS["float64"]
+    lk, lp = plan.flat_lengths(f_shape, g_shape, "full")
+    x = costmodel.features("direct_1d", (lk,), (lp,), True, "valid")
+    expected = sum(a * b for a, b in zip(c["direct_1d"], x)) + c["direct_nd"][0]
+    got = costmodel.predict_times(f_shape, g_shape, "float64")["direct"]
+    assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_auto_takes_the_fft_for_a_7x7_filter_on_a_512x512_image(dtype):
+    # issue 21: the direct sum took 19.0 ms (float64) and 8.2 ms (float32)
+    # where the FFT path took 7.4 and 2.5 ms; the model priced the 2-D FFT as
+    # if its 268,324 samples were one transform spilling out of the cache
+    assert costmodel.choose_method((7, 7), (512, 512), dtype, mode="same") == "fft"
+
+
 @pytest.mark.parametrize(
     ("args", "error", "words"),
     [

@@ -12,6 +12,7 @@ import scipy.signal
 from conftest import DTYPES, METHODS, MODES
 
 import convcorr
+from convcorr._checks import ONE_THREAD_DOT
 from convcorr.plan import mode_slices
 
 # --- hand-computed cases -------------------------------------------------------
@@ -369,3 +370,139 @@ def test_finite_but_huge_input_is_accepted():
     x = np.array([1e200, -1e200, 3.0])
     out = convcorr.convolve([1.0], x, method="direct")
     assert np.array_equal(out, x)
+
+
+# --- a result that overflows: the other outputs stay right (issue 22, item 1) ----------
+
+
+def _edge_exponent(dtype):
+    """An exponent whose square overflows ``dtype`` by far, while the value itself is ordinary."""
+    return np.finfo(dtype).maxexp - 24
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("method", METHODS)
+def test_finite_outputs_are_right_when_another_output_overflows(method, dtype):
+    # f = [2**e, 1]: f * f is exactly [2**2e, 2**(e+1), 1] and f ⋆ f is
+    # [2**e, 2**2e + 1, 2**e]; 2**2e overflows, every other output is exact in
+    # any float. The FFT used to return [inf, 1.07e301, -1.07e301] (float64).
+    e = _edge_exponent(dtype)
+    f = np.array([2.0**e, 1.0]).astype(dtype)
+    conv = convcorr.convolve(f, f, "full", method)
+    corr = convcorr.correlate(f, f, "full", method)
+    assert np.isinf(conv[0]) and np.isinf(corr[1]), (conv, corr)
+    assert conv[1] == 2.0 ** (e + 1) and conv[2] == 1, conv
+    assert corr[0] == 2.0**e and corr[2] == 2.0**e, corr
+    # SciPy's direct sum (arguments swapped) agrees on every finite output
+    ref = scipy.signal.convolve(f, f, "full", method="direct")
+    assert np.array_equal(conv[1:], ref[1:])
+
+
+@pytest.mark.parametrize("shape", [(2000,), (40, 50)])
+@pytest.mark.parametrize("method", METHODS)
+def test_an_fft_overflows_only_where_the_direct_sum_does(method, shape):
+    # f = [2**600, 1] over g = [2**600, 1, 1, ...]: only output 0 (2**1200)
+    # overflows; the FFT used to make 10 more outputs non-finite (2-D: 99).
+    f = np.zeros((2,) + (1,) * (len(shape) - 1))
+    f.flat[:2] = [2.0**600, 1.0]
+    g = np.ones(shape)
+    g.flat[0] = 2.0**600
+    # the N-D direct sum multiplies with NumPy, which warns of the overflow
+    with np.errstate(over="ignore"):
+        out = convcorr.convolve(f, g, "full", method)
+        ref = scipy.signal.convolve(g, f, "full", method="direct")
+    assert np.array_equal(np.isfinite(out), np.isfinite(ref))
+    assert (~np.isfinite(out)).sum() == 1
+    finite = np.isfinite(ref)
+    assert np.array_equal(out[finite], ref[finite])
+
+
+def test_an_overflowing_result_too_long_for_the_direct_sum_is_refused(monkeypatch):
+    # beyond the limit the FFT paths refuse rather than answer wrongly
+    monkeypatch.setattr(convcorr.guards, "OVERFLOW_DIRECT_LIMIT", 3)
+    f = np.array([2.0**1000, 1.0])
+    for method in ("fft", "oa"):
+        message = r"beyond float64's range: with max \|f\| = .* max \|g\| = .*method='direct'"
+        with pytest.raises(ValueError, match=message):
+            convcorr.convolve(f, f, "full", method)
+    # a result that does not overflow is computed as before
+    small = np.array([2.0**500, 1.0])
+    assert np.isfinite(convcorr.convolve(small, small, "full", "fft")).all()
+
+
+NUMPY_BLAS = ("dot", "vdot", "inner", "matmul", "tensordot")
+
+
+@pytest.fixture
+def no_threaded_blas(monkeypatch):
+    """NumPy's BLAS entry points made to raise on anything OpenBLAS might thread.
+
+    A dot product of at most ``ONE_THREAD_DOT`` samples runs on the calling
+    thread and passes; any other call through these functions fails the test.
+    """
+
+    def guarded(name, original):
+        def call(*args, **kwargs):
+            short = all(np.size(a) <= ONE_THREAD_DOT for a in args)
+            if name in ("dot", "vdot") and short:
+                return original(*args, **kwargs)
+            raise AssertionError(f"numpy.{name} on {[np.shape(a) for a in args]} in the guard")
+
+        return call
+
+    for name in NUMPY_BLAS:
+        monkeypatch.setattr(np, name, guarded(name, getattr(np, name)))
+    monkeypatch.setattr(np.linalg, "norm", guarded("norm", np.linalg.norm))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", ["plain", "near overflow", "subnormal kernel", "overflowing"])
+def test_the_fft_guard_calls_no_threaded_blas(size, dtype, no_threaded_blas, rng):
+    # the guard's magnitude bound and finiteness screen are NumPy's own
+    # single-threaded passes: a BLAS reduction waits for its threads when
+    # another process keeps a core busy (issue 21)
+    if size in ("near overflow", "subnormal kernel"):
+        f, g = extreme_operands(size, dtype, rng)
+    elif size == "plain":
+        f = rng.standard_normal(9).astype(dtype)
+        g = rng.standard_normal(40_000).astype(dtype)
+    else:
+        f = np.array([2.0 ** _edge_exponent(dtype), 1.0]).astype(dtype)
+        g = f
+    for method in ("fft", "oa"):
+        out = convcorr.convolve(f, g, "full", method)
+        assert out.shape == (f.size + g.size - 1,)
+    bad = g.copy()
+    bad[-1] = np.nan
+    with pytest.raises(ValueError, match=r"g must be finite; received \(?nan"):
+        convcorr.convolve(f, bad, "full", "fft")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_guard_scales_at_the_edges_of_its_window(dtype, rng):
+    # operands whose largest magnitude sits just inside and just outside the
+    # unscaled window 2**(+-maxexp/4), at the top of the range and in the
+    # subnormals: the FFT paths equal the direct sum (integers times 2**e: exact)
+    info = np.finfo(dtype)
+    window = info.maxexp // 4
+    f = rng.integers(-8, 9, 7).astype(dtype)
+    f[0] = 8
+    g = rng.integers(-8, 9, 300).astype(dtype)
+    g[0] = 8
+    tol = 1e-12 if info.eps < 1e-10 else 1e-5
+    for ef, eg in [
+        (window - 4, 0),
+        (window - 3, 0),
+        (-window - 4, 0),
+        (-window - 5, 0),
+        (info.maxexp - 12, -8),
+        (info.maxexp - 12, info.minexp // 2),
+        (info.minexp - 4, info.maxexp - 20),
+    ]:
+        a, b = f * 2.0**ef, g * 2.0**eg  # exact: small integers times powers of two
+        ref = convcorr.convolve(a, b, "full", "direct")
+        assert np.isfinite(ref).all(), (ef, eg)
+        for method in ("fft", "oa"):
+            out = convcorr.convolve(a, b, "full", method)
+            err = np.abs(out - ref).max()
+            assert err <= tol * np.abs(ref).max(), (ef, eg, method, err)

@@ -280,6 +280,106 @@ def test_empty_operands_are_a_clear_error(dtype, shape, method):
             func(np.ones([1] * len(shape)), empty, method=method)
 
 
+# --- results at the overflow edge (issue 22, item 1) -----------------------------------
+
+
+@st.composite
+def overflow_edge_pairs(draw):
+    """Operands whose products straddle the top of the range, magnitudes spread per sample.
+
+    The largest exponents of ``f`` and ``g`` add up to the dtype's
+    ``maxexp`` plus ``beyond``; each sample's exponent lies up to ``spread``
+    below its operand's, so some outputs overflow, some come near the edge
+    and others are far below it: the outputs an FFT's rounding noise would
+    swamp once it is scaled back.
+    """
+    dtype = np.dtype(draw(st.sampled_from(["float32", "float64", "complex64", "complex128"])))
+    info = np.finfo(dtype)
+    ndim = draw(st.integers(1, 2))
+    lengths = st.sampled_from([1, 2, 3, 5, 8] if ndim == 2 else [1, 2, 3, 5, 8, 13, 40])
+    f_shape = tuple(draw(lengths) for _ in range(ndim))
+    g_shape = tuple(draw(lengths) for _ in range(ndim))
+    # how far the largest product lies beyond the top: a little; about eps
+    # times it, where an FFT's noise reaches the range; anywhere up to squared
+    beyond = draw(
+        st.one_of(
+            st.integers(-8, 8),
+            st.integers(info.nmant - 8, info.nmant + 40),
+            st.integers(-8, info.maxexp - 6),
+        )
+    )
+    ef = draw(st.integers(max(info.maxexp // 4, beyond // 2), info.maxexp - 3))
+    eg = max(info.minexp, min(info.maxexp - 3, info.maxexp + beyond - ef))
+    spread = draw(st.sampled_from([0, 3, 30, info.maxexp]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+    def operand(shape, top):
+        exps = top - rng.integers(0, spread + 1, shape)
+        x = np.ldexp(rng.standard_normal(shape), np.maximum(exps, info.minexp))
+        if dtype.kind == "c":
+            x = x + 1j * np.ldexp(rng.standard_normal(shape), np.maximum(exps, info.minexp))
+        return x.astype(dtype)
+
+    mode = draw(st.sampled_from(MODES))
+    pairs = list(zip(f_shape, g_shape))
+    if mode == "valid" and not (all(a >= b for a, b in pairs) or all(a <= b for a, b in pairs)):
+        mode = "full"
+    return operand(f_shape, ef), operand(g_shape, eg), mode
+
+
+def _abs_sums(f, g, mode, correlate):
+    """Exact sum of ``|re| + |im|`` products per output: a bound on every partial sum."""
+
+    def absolute(x):
+        re, im = _parts(x)
+        return np.abs(re) + (0 if im is None else np.abs(im))
+
+    op = exact.correlate if correlate else exact.convolve
+    return op(absolute(f), absolute(g), mode)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(overflow_edge_pairs())
+def test_outputs_at_the_overflow_edge_are_right_or_overflow(case):
+    # Per output, against exact rational arithmetic: an exact value beyond
+    # twice the largest float must come back non-finite; an output whose
+    # every partial sum stays below a quarter of it must come back finite
+    # and right: within the direct sum's error of its own terms, plus the
+    # FFT's error relative to the largest operands while that error is
+    # itself within the range (it used to be scaled back beyond it).
+    f, g, mode = case
+    info = np.finfo(f.dtype)
+    top = Fraction(*info.max.as_integer_ratio())
+    eps = Fraction(*info.eps.as_integer_ratio())
+    tiny = Fraction(*info.smallest_subnormal.as_integer_ratio()) * 8 * f.size * g.size
+    fft_bound, _ = _tolerance(f, g, f.dtype)
+    if eps * _max_abs(f) * _max_abs(g) >= top:
+        fft_bound = Fraction(0)  # no FFT can vouch for any output: per-output sums only
+    for correlate, func in ((False, convcorr.convolve), (True, convcorr.correlate)):
+        real, imag = _exact(f, g, mode, correlate)
+        sums = _abs_sums(f, g, mode, correlate)
+        gamma = 4 * (min(f.size, g.size) + 2) * eps
+        for method in METHODS:
+            with np.errstate(over="ignore", invalid="ignore"):  # N-D direct sums warn
+                out = func(f, g, mode, method)
+            parts = [(out.real, real)] + ([(out.imag, imag)] if out.dtype.kind == "c" else [])
+            for got, want in parts:
+                for idx in np.ndindex(got.shape):
+                    v, s = want[idx], sums[idx]
+                    if abs(v) > 2 * top:
+                        assert not np.isfinite(got[idx]), (method, correlate, idx)
+                    elif s < top / 4:
+                        assert np.isfinite(got[idx]), (method, correlate, idx)
+                        err = abs(_as_fraction(got[idx]) - v)
+                        assert err <= gamma * s + fft_bound + tiny, (
+                            method,
+                            correlate,
+                            idx,
+                            float(err),
+                            float(gamma * s),
+                        )
+
+
 # --- correlation_lags -------------------------------------------------------------------
 
 

@@ -301,6 +301,15 @@ def test_gcc_unweighted_at_extreme_magnitudes():
     assert np.max(np.abs(scaled / 1e50 - base)) < 1e-12 * np.max(np.abs(base))
 
 
+def test_gcc_unweighted_finite_lags_right_when_one_lag_overflows():
+    # review 2, finding 6: exact [1e300, inf, 1e300]; it used to give
+    # [2.2e283, inf, -2.2e283], the FFT's rounding noise scaled back
+    out = sim.gcc([1e300, 1.0], [1e300, 1.0], "none")
+    assert np.isinf(out[1]) and out[0] == 1e300 and out[2] == 1e300, out
+    ref = scipy.signal.correlate([1e300, 1.0], [1e300, 1.0], "full", method="direct")
+    assert np.array_equal(out[[0, 2]], ref[[0, 2]])
+
+
 def test_gcc_phat_is_the_whitened_cross_spectrum():
     # PHAT without the division would equal the plain correlation; here it must not
     rng = np.random.default_rng(21)

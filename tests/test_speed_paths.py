@@ -10,18 +10,22 @@ input (refused, naming the argument and the index) at every position.
 
 import numpy as np
 import pytest
+import scipy.signal
+import threadpoolctl
 from conftest import (
     DTYPES,
     METHODS,
     MODES,
     integer_reference,
     mode_cases,
+    random_array,
     small_ints,
     valid_possible,
 )
 
 import convcorr
 from convcorr import methods
+from convcorr._checks import ONE_THREAD_DOT
 
 TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12}
 
@@ -123,23 +127,50 @@ def test_non_finite_input_is_refused_at_every_index(method, mode, dtype, rng):
                             convcorr.convolve(f.tolist(), g.tolist(), mode, method=method)
 
 
-def test_valid_by_chunks_takes_long_operands_with_few_outputs(rng, monkeypatch):
-    # the real thresholds: 70000 float64 samples (547 KiB) with 6 outputs
-    calls = []
-    original = methods._sliding_dots
-    monkeypatch.setattr(
-        methods, "_sliding_dots", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
-    f, g = rng.standard_normal(70000), rng.standard_normal(70005)
-    ref = np.array([np.dot(f, g[k : k + 70000]) for k in range(6)])
-    assert np.allclose(convcorr.correlate(f, g, "valid"), ref, rtol=1e-12, atol=0)
-    assert np.allclose(convcorr.convolve(f[::-1].copy(), g, "valid"), ref, rtol=1e-12, atol=0)
-    assert len(calls) == 2
-    convcorr.correlate(f, g[:-100], "valid")  # 101 outputs: NumPy's sum
-    assert len(calls) == 2
-    g[70004] = np.nan
-    with pytest.raises(ValueError, match="g must be finite"):
-        convcorr.correlate(f, g, "valid")
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+@pytest.mark.parametrize("mode", MODES)
+def test_no_dot_product_longer_than_blas_does_on_one_thread(mode, dtype, rng, monkeypatch):
+    # NumPy's compiled sums take one BLAS dot product per output; beyond
+    # ONE_THREAD_DOT samples OpenBLAS threads it, and its threads stall on a
+    # busy machine: the direct sum cuts longer operands into chunks
+    assert methods._DOT_CHUNK <= ONE_THREAD_DOT
+    longest = []
+    for name in ("correlate", "convolve"):
+        original = getattr(np, name)
+
+        def spy(a, v, *args, original=original, **kwargs):
+            longest.append(min(np.size(a), np.size(v)))
+            return original(a, v, *args, **kwargs)
+
+        monkeypatch.setattr(np, name, spy)
+    f = random_array(rng, 20_000, dtype)
+    for g_len in (19_995, 20_004, 30_000):
+        g = random_array(rng, g_len, dtype)
+        for op in ("convolve", "correlate"):
+            out = getattr(convcorr, op)(f, g, mode, method="direct")
+            sp = scipy.signal.convolve if op == "convolve" else scipy.signal.correlate
+            ref = sp(g, f, mode, method="fft")
+            assert np.abs(out - ref).max() <= 1e-10 * np.abs(ref).max(), (g_len, op)
+    assert longest and max(longest) <= ONE_THREAD_DOT
+
+
+def test_window_products_run_blas_on_one_thread(rng, monkeypatch):
+    # a matrix-vector product is memory-bound: a second BLAS thread gains
+    # nothing and stalls for milliseconds when another process is busy
+    seen = []
+    original = np.tensordot
+
+    def spy(*args, **kwargs):
+        info = threadpoolctl.threadpool_info()
+        seen.append({lib["num_threads"] for lib in info if lib["user_api"] == "blas"})
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(np, "tensordot", spy)
+    f, g = small_ints(rng, (30, 30), "complex128"), small_ints(rng, (32, 32), "complex128")
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        out = methods.direct(f, g, np.dtype("complex128"), "valid", True, "windows")
+    assert np.array_equal(out, integer_reference("correlate", f, g, "valid"))
+    assert seen and all(threads == {1} for threads in seen)
 
 
 def test_auto_runs_the_algorithm_the_cost_model_chooses(monkeypatch, rng):

@@ -139,13 +139,21 @@ def best_time(
 #: Cases timed by :func:`calibrate` for each term: ``(kernel, signal)`` in
 #: ``'full'`` mode or ``(kernel, signal, mode)``; integers are 1-D lengths.
 #: Every term sees all three modes, so that the kept-output features are fitted
-#: on what they price.
+#: on what they price, and lengths off the powers of two; the direct sum also
+#: the chunked long dot products (:func:`convcorr.methods.direct` of operands
+#: over 8192 samples), the FFT and overlap-add 2-D and 3-D cases, a
+#: one-sample kernel (no transform) and signals of a million samples.
 CALIBRATION_CASES = {
     "direct_1d": [
+        (1, 8),
+        (2, 100),
         (3, 64),
         (3, 4096),
         (3, 65536),
+        (1, 100000, "same"),
+        (4, 1000000),
         (11, 16384),
+        (20, 200000, "same"),
         (16, 64),
         (16, 1024),
         (16, 16384),
@@ -159,6 +167,9 @@ CALIBRATION_CASES = {
         (65530, 65536, "valid"),
         (128, 65536, "valid"),
         (1024, 256, "same"),
+        (12000, 12100, "valid"),
+        (30000, 30040, "valid"),
+        (1000000, 1000010, "valid"),
     ],
     "direct_nd": [
         ((1, 1), (8, 8)),
@@ -173,9 +184,13 @@ CALIBRATION_CASES = {
         ((60, 60), (64, 64), "valid"),
         ((30, 30, 30), (32, 32, 32), "valid"),
     ],
-    "fft": [(n, n) for n in (16, 256, 1024, 4096, 16384, 65536, 262144)]
+    "fft": [(n, n) for n in (16, 256, 1024, 4096, 16384, 65536, 262144, 1048576)]
     + [(16, 1024), (128, 16384), (4096, 4096, "same"), (65536, 65536, "valid")]
-    + [((64, 64), (64, 64), "same"), ((16, 16, 16), (32, 32, 32), "valid")],
+    + [(1000, 3001), (77, 5003, "same"), (3000, 100000, "same"), (1, 100000)]
+    + [((64, 64), (64, 64), "same"), ((16, 16, 16), (32, 32, 32), "valid")]
+    + [((9, 9), (256, 256)), ((7, 7), (512, 512), "same"), ((31, 31), (200, 200), "valid")]
+    + [((3, 3, 3), (32, 32, 32), "same"), ((20, 20, 20), (40, 40, 40))]
+    + [((300, 300), (900, 900), "same"), ((50, 50, 50), (100, 100, 100))],
     "oa": [
         (3, 1024),
         (16, 1024),
@@ -187,6 +202,12 @@ CALIBRATION_CASES = {
         (1024, 262144),
         (128, 65536, "same"),
         (128, 65536, "valid"),
+        (90, 1000000),
+        (31, 300000, "same"),
+        ((15, 15), (1024, 1024)),
+        ((5, 5), (600, 600)),
+        ((8, 8), (700, 700), "same"),
+        ((3, 3, 3), (64, 64, 64)),
     ],
 }
 
@@ -211,6 +232,13 @@ def _runner(term: str) -> Callable[..., np.ndarray]:
     return methods.ALGORITHMS["direct" if term == "direct_1d" else term]
 
 
+def _call_prices(term: str, f_shape: tuple, g_shape: tuple, mode: str, dtype: np.dtype) -> bool:
+    """Whether a public call runs what ``term`` prices (the N-D direct sum: not ``'flat'``)."""
+    if term != "direct_nd":
+        return True
+    return plan.direct_plan(f_shape, g_shape, mode, dtype.kind == "f")[0] != "flat"
+
+
 class Calibration(NamedTuple):
     """What :func:`calibrate` returns."""
 
@@ -225,6 +253,7 @@ def calibrate(
     repeats: int = 15,
     cases: Mapping[str, Sequence[tuple]] | None = None,
     seed: int = 0,
+    call: Callable[..., np.ndarray] | None = None,
 ) -> Calibration:
     """Measure each method and fit the constants of the cost model.
 
@@ -247,6 +276,15 @@ def calibrate(
         as :data:`CALIBRATION_CASES` (integers stand for 1-D lengths).
     seed : int, optional
         Seed of the random test signals.
+    call : callable, optional
+        A function ``call(f, g, mode, method)`` such as
+        :func:`convcorr.convolve`, timed for the terms ``direct_1d``, ``fft``
+        and ``oa`` instead of the bare algorithms, so that the constants
+        price a whole call: its checks, the choice, the guards' passes over
+        the operands and the output (a few microseconds, most of a tiny
+        call). ``direct_nd`` times it where the call runs the strategy the
+        term prices, the algorithm with that strategy elsewhere. The
+        committed constants were fitted with ``call=convcorr.convolve``.
 
     Returns
     -------
@@ -272,7 +310,11 @@ def calibrate(
                 gs = (gs,) if isinstance(gs, int) else tuple(gs)
                 mode = rest[0] if rest else "full"
                 f, g = _random(fs, dtype, rng), _random(gs, dtype, rng)
-                run = functools.partial(_runner(term), f, g, dtype, mode)
+                if call is not None and _call_prices(term, fs, gs, mode, dtype):
+                    method = "direct" if term.startswith("direct") else term
+                    run = functools.partial(call, f, g, mode, method)
+                else:
+                    run = functools.partial(_runner(term), f, g, dtype, mode)
                 jobs.append((term, fs, gs, mode, run))
         # one round-robin over every case, so that a burst of load from
         # another process cannot favour one method over another

@@ -73,47 +73,52 @@ Constants = dict[str, dict[str, tuple[float, ...]]]
 #:   operand, or one for all when there are fewer outputs than elements);
 #:   ``t = c0 + c1 s + c2 P``. A small N-D problem that the direct sum runs
 #:   as one flattened 1-D sum (``'flat'``) is priced by ``direct_1d`` on that
-#:   ``'valid'`` sum's lengths (:func:`~convcorr.plan.flat_lengths`).
+#:   ``'valid'`` sum's lengths (:func:`~convcorr.plan.flat_lengths`) plus
+#:   ``direct_nd``'s ``c0``, the fixed cost of an N-D call.
 #: * ``fft``: transforms of ``L`` samples in all, the circular length the
 #:   mode needs (:func:`~convcorr.plan.circular_shape`: ``M + N - 1`` for
-#:   ``'full'``, ``max(M, N)`` for ``'valid'``), over ``d`` axes;
-#:   ``t = c0 d + c1 L log2 L + c2 L + c3 L max(0, log2 L - 16)``: the fixed
-#:   cost is paid per transformed axis, the last term for transforms that
-#:   spill out of the cache.
+#:   ``'full'``, ``max(M, N)`` for ``'valid'``), over the ``d`` axes where
+#:   both operands have more than one sample (along the others the spectra
+#:   broadcast); ``t = c0 d + c1 L log2 T + c2 L + c3 L max(0, log2 C - 16)``
+#:   with ``T`` the product and ``C`` the longest of the transformed
+#:   lengths (in 1-D both are ``L``): the fixed cost is paid per transformed
+#:   axis, the last term for transforms that spill out of the cache.
 #: * ``oa``: ``B`` blocks of ``Lb`` samples and ``F`` full-output samples
-#:   over ``d`` axes; ``t = c0 d + c1 B Lb log2 Lb + c2 (B Lb + F)``; the
-#:   blocks are short enough to stay in the cache.
+#:   over ``d`` axes; ``t = c0 d + c1 B Lb log2 Lb + c2 (d B Lb + F)``; the
+#:   blocks are short enough to stay in the cache, and their results are
+#:   added back one axis at a time.
 #:
 #: Fitted by :func:`convcorr.calibration.calibrate` (non-negative least squares on the relative
 #: error; the fastest of 21 interleaved repeats of each case in
-#: :data:`~convcorr.calibration.CALIBRATION_CASES`) on the book's build machine: 2 shared cores of
-#: an Intel Xeon (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded
-#: FFTs. Regenerate with ``calibration.calibrate(repeats=21).constants`` and paste the result;
-#: to use other constants without editing this file see :func:`use_constants`.
+#: :data:`~convcorr.calibration.CALIBRATION_CASES`) through the public call, so that they price
+#: its checks and guards too, on the book's build machine: 2 shared cores of an Intel Xeon
+#: (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded FFTs. Regenerate with
+#: ``calibration.calibrate(repeats=21, call=convcorr.convolve).constants`` and paste the
+#: result; to use other constants without editing this file see :func:`use_constants`.
 COST_CONSTANTS = {
     "float32": {
-        "direct_1d": (1.14e-06, 9.47e-10, 8.74e-09, 3.99e-11),
-        "direct_nd": (3.17e-06, 2.69e-06, 4.77e-10),
-        "fft": (2.05e-05, 9.25e-10, 0, 4.19e-09),
-        "oa": (3.05e-05, 4.28e-10, 0),
+        "direct_1d": (3.31e-06, 5.54e-10, 6.53e-09, 5.87e-11),
+        "direct_nd": (5.04e-06, 3.41e-06, 4.7e-10),
+        "fft": (4.17e-05, 6.33e-10, 0, 3.17e-09),
+        "oa": (5.11e-05, 5.19e-10, 0),
     },
     "float64": {
-        "direct_1d": (9.79e-07, 3.2e-10, 3.92e-09, 9e-11),
-        "direct_nd": (2.96e-06, 2.7e-06, 9.86e-10),
-        "fft": (1.93e-05, 1.14e-09, 0, 1.2e-08),
-        "oa": (2.48e-05, 8.3e-10, 8.13e-11),
+        "direct_1d": (3.02e-06, 4.34e-10, 3.9e-09, 1.31e-10),
+        "direct_nd": (4.39e-06, 3.59e-06, 7.71e-10),
+        "fft": (4.01e-05, 9.5e-10, 2.08e-10, 3.51e-09),
+        "oa": (4.91e-05, 7.05e-10, 3.84e-10),
     },
     "complex64": {
-        "direct_1d": (1.05e-06, 0, 7.8e-09, 1.49e-10),
-        "direct_nd": (3.89e-06, 2.76e-06, 1.09e-09),
-        "fft": (1.81e-05, 1.81e-09, 0, 5.94e-09),
-        "oa": (3.19e-05, 7.73e-10, 0),
+        "direct_1d": (3.53e-06, 0, 6.42e-09, 1.6e-10),
+        "direct_nd": (5.04e-06, 3.45e-06, 8.67e-10),
+        "fft": (4.61e-05, 1.21e-09, 1.71e-10, 8.54e-09),
+        "oa": (6.41e-05, 8.01e-10, 0),
     },
     "complex128": {
-        "direct_1d": (9.46e-07, 0, 1.63e-08, 2.41e-10),
-        "direct_nd": (4.33e-06, 2.96e-06, 2.38e-09),
-        "fft": (1.85e-05, 1.77e-09, 0, 1.05e-08),
-        "oa": (2.49e-05, 1.21e-09, 7.88e-10),
+        "direct_1d": (4.08e-06, 0, 5.79e-09, 3.43e-10),
+        "direct_nd": (4.62e-06, 3.43e-06, 1.51e-09),
+        "fft": (3.97e-05, 1.76e-09, 6.59e-10, 7.61e-09),
+        "oa": (5.16e-05, 1.2e-09, 7.21e-10),
     },
 }
 
@@ -170,13 +175,32 @@ def features(
         return (1.0, float(steps), float(products))
     axes = float(len(f_shape))
     if term == "fft":
-        size = math.prod(plan.circular_shape(f_shape, g_shape, mode, real))
-        return (axes, size * math.log2(max(size, 2)), float(size), size * _out_of_cache(size))
+        return _fft_features(f_shape, g_shape, real, mode)
     shape = plan.full_shape(f_shape, g_shape)
     blocking = plan.oa_plan(*plan.large_small(f_shape, g_shape))
     blocks = math.prod(b for _, _, b in blocking)
     lb = math.prod(lb for lb, _, _ in blocking)
-    return (axes, blocks * lb * math.log2(max(lb, 2)), float(blocks * lb + math.prod(shape)))
+    # N-D: the blocks' results are added back one axis at a time, a pass each
+    work = axes * blocks * lb + math.prod(shape)
+    return (axes, blocks * lb * math.log2(max(lb, 2)), float(work))
+
+
+def _fft_features(
+    f_shape: Sequence[int], g_shape: Sequence[int], real: bool, mode: str
+) -> tuple[float, ...]:
+    # Only axes where both operands have more than one sample are transformed
+    # (methods.fft); along the others the spectra broadcast. The array holds
+    # L samples, each transformed axis costs L log2(length), and a transform
+    # longer than the cache costs more passes through memory.
+    circular = plan.circular_shape(f_shape, g_shape, mode, real)
+    moved = [c for c, m, n in zip(circular, f_shape, g_shape) if m > 1 and n > 1]
+    size = math.prod(
+        c if m > 1 and n > 1 else max(m, n) for c, m, n in zip(circular, f_shape, g_shape)
+    )
+    log_work = math.log2(max(math.prod(moved), 2)) if moved else 0.0
+    spill = _out_of_cache(max(moved)) if moved else 0.0
+    # the fixed cost: per transformed axis, and once when none is transformed
+    return (float(max(len(moved), 1)), size * log_work, float(size), size * spill)
 
 
 def _out_of_cache(size: int) -> float:
@@ -209,9 +233,10 @@ def _predict(
     if len(f_shape) == 1:
         direct = price("direct_1d")
     elif plan.direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
+        # the 1-D sum it runs, and the fixed cost of an N-D call (its plan, its layout)
         lk, lp = plan.flat_lengths(f_shape, g_shape, mode)
         x = features("direct_1d", (lk,), (lp,), real, "valid")
-        direct = math.fsum(a * b for a, b in zip(c["direct_1d"], x))
+        direct = math.fsum(a * b for a, b in zip(c["direct_1d"], x)) + c["direct_nd"][0]
     else:
         direct = price("direct_nd")
     times = {"direct": direct, "fft": price("fft")}

@@ -10,14 +10,18 @@
 * :func:`scaled`: the FFT paths scale both operands by powers of two
   (exact) into a range where no product of spectra overflows or underflows,
   and scale the result back, so that they stay finite wherever the direct sum
-  does.
+  does; a result that overflows is computed by the direct sum
+  (:func:`overflowing`), since the FFT's rounding error would then be beyond
+  the range too.
 * :func:`screened`: the direct sum of floating operands.
 
 Both :func:`scaled` and :func:`screened` refuse a NaN or an infinity in
 either operand, the package's rule for every method (the direct sum would
 spread it to the outputs whose window touches it, an FFT to every output),
 each at the cost of a pass it makes anyway; the message comes from
-:func:`convcorr._checks.check_finite`.
+:func:`convcorr._checks.check_finite`. None of these passes calls BLAS: a
+multi-threaded BLAS reduction waits for its threads, which on a machine
+with another busy core took 530 µs instead of 6 µs for 40,000 samples.
 
 The rounding bound is a conservative form of Percival's bound for FFT
 multiplication, ``|error| <= C eps log2(L) ||f||_2 ||g||_2``; measured errors
@@ -35,7 +39,16 @@ from . import methods, plan
 from ._checks import check_finite, screen_finite
 from .methods import Algorithm
 
-__all__ = ["FFT_ERROR_FACTOR", "fft_is_exact", "integer", "ldexp", "scaled", "screened"]
+__all__ = [
+    "FFT_ERROR_FACTOR",
+    "OVERFLOW_DIRECT_LIMIT",
+    "fft_is_exact",
+    "integer",
+    "ldexp",
+    "overflowing",
+    "scaled",
+    "screened",
+]
 
 _EPS64 = float(np.finfo(np.float64).eps)
 #: Safety factor of the FFT rounding bound (see the module docstring).
@@ -44,9 +57,11 @@ _INT64_LIMIT = 2.0**62  # float estimates of partial sums stay below 2**63 with 
 
 
 def _abs_stats(x: np.ndarray) -> tuple[float, float, float]:
-    """(sum |x|, max |x|, ||x||_2) of an integer array, in float64."""
+    """(sum |x|, max |x|, ||x||_2) of an integer array, in float64, without BLAS."""
     a = np.abs(x.astype(np.float64))
-    return float(a.sum()), float(a.max()), math.sqrt(float(np.dot(a.ravel(), a.ravel())))
+    total, top = float(a.sum()), float(a.max())
+    np.square(a, out=a)  # a fresh copy: squared in place, summed by NumPy
+    return total, top, math.sqrt(float(a.sum()))
 
 
 def _fft_length(f_shape: tuple[int, ...], g_shape: tuple[int, ...]) -> int:
@@ -154,30 +169,36 @@ def _limbs_run(
 # --- overflow-safe scaling of the FFT paths ---------------------------------------
 
 
+def _larger(a: np.generic, b: np.generic) -> np.generic:
+    # the larger of two scalars, NaN if either is NaN (Python's max drops a NaN second)
+    return a if a >= b or a != a else b
+
+
 def _max_abs(x: np.ndarray) -> np.generic:
-    """Largest absolute value of a real or imaginary part (a NumPy scalar)."""
-    if x.dtype.kind == "c":
-        return max(_max_abs(x.real), _max_abs(x.imag))
-    return max(x.max(), -x.min())
+    """Largest absolute value of a real or imaginary part (a NumPy scalar of ``x``'s precision).
 
-
-def _exponent_range(x: np.ndarray, name: str) -> tuple[int, int] | tuple[None, None]:
-    """Binary exponents ``(lo, hi)`` with ``2**(lo-1) <= max|x| < 2**hi``, from one BLAS pass.
-
-    ``s = sum |x|^2`` gives ``sqrt(s / size) <= max|x| <= sqrt(s)``. When ``s``
-    is not finite, ``x`` holds a NaN or an infinity (refused, naming ``name``)
-    or entries beyond ``1e154``; then, or when ``s`` underflows to 0, the exact
-    maximum is taken instead. ``(None, None)`` for an all-zero ``x``.
+    NumPy's own ``max`` and ``min`` (single-threaded, no BLAS call; see
+    :func:`scaled`). NaN when ``x`` holds a NaN, infinity when it holds an
+    infinity: both propagate through ``max`` and ``min``.
     """
-    flat = x.reshape(-1)
-    s = float(np.vdot(flat, flat).real)
-    if 0.0 < s < math.inf:
-        lo = math.frexp(math.sqrt(s / x.size))[1]
-        return lo, math.frexp(math.sqrt(s))[1]
-    check_finite(x, name)
+    if x.dtype.kind == "c":
+        if not x.flags.forc:
+            return _larger(_max_abs(x.real), _max_abs(x.imag))
+        # contiguous: one pass over both parts, interleaved, as reals
+        x = x.ravel(order="K").view(x.real.dtype)
+    return _larger(x.max(), -x.min())
+
+
+def _top_exponent(x: np.ndarray, name: str) -> int | None:
+    """Binary exponent ``e`` with ``2**(e-1) <= max|x| < 2**e``; ``None`` for an all-zero ``x``.
+
+    Raises ``ValueError`` naming ``name`` and the index when ``x`` holds a
+    NaN or an infinity (:func:`convcorr._checks.check_finite`).
+    """
     top = _max_abs(x)
-    e = int(np.frexp(top)[1]) if top != 0 else None
-    return e, e
+    if not np.isfinite(top):
+        check_finite(x, name)
+    return int(np.frexp(top)[1]) if top else None
 
 
 def ldexp(x: np.ndarray, exponent: int) -> np.ndarray:
@@ -204,31 +225,104 @@ def scaled(
 ) -> np.ndarray:
     """``run(f, g, dtype, mode, correlate)`` with the operands scaled by powers of two when needed.
 
-    Operands whose largest magnitude may lie outside ``2**(+-emax/4)`` of the
+    Operands whose largest magnitude lies outside ``2**(+-emax/4)`` of the
     result dtype are scaled to a largest magnitude in ``[1/2, 1)``; the
     result is scaled back by ``ldexp``, which is exact unless the result
     itself overflows or becomes subnormal. Inside the window nothing is
     copied: products and sums of ``L`` terms cannot overflow or underflow there.
 
+    The magnitudes come from NumPy's ``max`` and ``min`` of each operand: a
+    single-threaded pass that calls no BLAS (a multi-threaded BLAS reduction
+    stalls for milliseconds when another process keeps a core busy).
+
+    When the result overflows, an FFT cannot give its other outputs: its
+    rounding error, about ``eps`` times the largest output, is then itself
+    beyond the range, and outputs far below the largest come back as noise
+    or as infinities where the exact value is finite. Such a call (a result
+    that overflows, or a bound on the rounding error, :func:`_error_exponent`,
+    beyond the range) is computed by the direct sum instead
+    (:func:`overflowing`), whose every output is the sum of its own products.
+
     Raises
     ------
     ValueError
         If ``f`` or ``g`` holds a NaN or an infinity (the package's rule for
-        every method; see :func:`convcorr._checks.check_finite`).
+        every method; see :func:`convcorr._checks.check_finite`), or if the
+        result overflows and the direct sum is too long to run in its place.
     """
-    window = np.finfo(dtype).maxexp // 4
+    info = np.finfo(dtype)
+    window = info.maxexp // 4
     # a bool or integer operand next to a float one: its magnitude in dtype
     f = f if f.dtype.kind in "fc" else f.astype(dtype)
     g = g if g.dtype.kind in "fc" else g.astype(dtype)
-    (f_lo, f_hi), (g_lo, g_hi) = _exponent_range(f, "f"), _exponent_range(g, "g")
-    if f_lo is None or g_lo is None:  # an all-zero operand
+    ef, eg = _top_exponent(f, "f"), _top_exponent(g, "g")
+    if ef is None or eg is None:  # an all-zero operand
         return np.zeros(plan.kept_shape(f.shape, g.shape, mode), dtype=dtype)
-    if max(abs(f_lo), abs(f_hi), abs(g_lo), abs(g_hi)) <= window:
+    if max(abs(ef), abs(eg)) <= window:
         return run(f, g, dtype, mode, correlate)
-    ef, eg = int(np.frexp(_max_abs(f))[1]), int(np.frexp(_max_abs(g))[1])
-    f = ldexp(f.astype(dtype, copy=False), -ef)
-    g = ldexp(g.astype(dtype, copy=False), -eg)
-    return ldexp(run(f, g, dtype, mode, correlate), ef + eg)
+    if _error_exponent(f, g, ef + eg, float(info.eps)) >= info.maxexp:
+        return overflowing(f, g, dtype, mode, correlate)
+    fs = ldexp(f.astype(dtype, copy=False), -ef)
+    gs = ldexp(g.astype(dtype, copy=False), -eg)
+    out = run(fs, gs, dtype, mode, correlate)
+    # |fs|, |gs| < 1 in both parts: every output is below 2 min(size) plus rounding
+    if ef + eg + (2 * min(f.size, g.size)).bit_length() + 1 < info.maxexp:
+        return ldexp(out, ef + eg)
+    with np.errstate(over="ignore"):
+        out = ldexp(out, ef + eg)
+    if np.isfinite(out).all():
+        return out
+    return overflowing(f, g, dtype, mode, correlate)
+
+
+def _error_exponent(f: np.ndarray, g: np.ndarray, shift: int, eps: float) -> float:
+    """``log2`` of a bound on the FFT paths' rounding error, ``shift`` the scaled-back exponent.
+
+    The bound of the module docstring, ``C eps log2(L) ||f||_2 ||g||_2``, with
+    the scaled operands' norms bounded by ``sqrt(size)`` (every scaled entry
+    is below 1 in each part, so below ``sqrt(2)`` in magnitude). When it
+    reaches the top of the range, no finite output of an FFT is trustworthy.
+    """
+    length = _fft_length(f.shape, g.shape)
+    factor = FFT_ERROR_FACTOR * eps * math.log2(max(length, 2)) * 2.0
+    return shift + math.log2(factor) + 0.5 * math.log2(f.size * g.size)
+
+
+#: Multiply-adds up to which a result that overflows is computed by the
+#: direct sum (seconds of work); beyond, :func:`overflowing` refuses the call.
+OVERFLOW_DIRECT_LIMIT = 2**32
+
+
+def overflowing(
+    f: np.ndarray, g: np.ndarray, dtype: DTypeLike, mode: str = "full", correlate: bool = False
+) -> np.ndarray:
+    """The direct sum of a call whose result overflows, or a ``ValueError`` when too long.
+
+    Each output of the direct sum is the sum of its own products, so it
+    overflows exactly where that sum does and is accurate elsewhere, where
+    an FFT's rounding error (relative to the largest output) would be beyond
+    the range. Up to :data:`OVERFLOW_DIRECT_LIMIT` multiply-adds it runs;
+    beyond, the call is refused rather than answered wrongly.
+
+    Raises
+    ------
+    ValueError
+        When the direct sum needs more than :data:`OVERFLOW_DIRECT_LIMIT`
+        multiply-adds; the message names ``f`` and ``g``, their largest
+        magnitudes and what is accepted.
+    """
+    products = plan.kept_products(f.shape, g.shape, mode)
+    if products > OVERFLOW_DIRECT_LIMIT:
+        raise ValueError(
+            f"the result reaches beyond {np.dtype(dtype).name}'s range: with max |f| = "
+            f"{float(_max_abs(f)):.3g} and max |g| = {float(_max_abs(g)):.3g} an FFT's rounding "
+            "error is beyond it too, so its finite outputs cannot be trusted, and the direct sum "
+            f"needs {products:.3g} multiply-adds (accepted: up to {OVERFLOW_DIRECT_LIMIT:.3g}); "
+            "scale f or g down by a power of two (exact), or call method='direct'"
+        )
+    # the infinities in the result say it; NumPy's N-D products would warn too
+    with np.errstate(over="ignore", invalid="ignore"):
+        return screened(methods.ALGORITHMS["direct"], f, g, dtype, mode, correlate)
 
 
 def screened(

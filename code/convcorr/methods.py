@@ -22,6 +22,7 @@ picks the method (with :mod:`convcorr.costmodel` for ``'auto'``).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -223,17 +224,13 @@ def _direct_1d(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.n
 
     over the outputs ``mode`` keeps (``plan.kept_range(len(f), len(g), mode)``),
     by NumPy's compiled sums; no conversion, so a tiny call costs little more
-    than NumPy's. A ``'valid'`` sum of two long operands with few outputs is
-    summed a cache-sized chunk at a time (:func:`_valid_by_chunks`).
+    than NumPy's. Floating operands both longer than ``_DOT_CHUNK`` samples
+    are summed a chunk of the shorter at a time (:func:`_chunked_dots`).
     """
     m, n = f.size, g.size
-    if (
-        mode == "valid"
-        and abs(n - m) < _FEW_OUTPUTS
-        and min(m, n) * f.itemsize > _LONG_BYTES
-        and f.dtype.kind in "fc"  # BLAS dot products; exact integer sums stay NumPy's
-    ):
-        return _valid_by_chunks(f, g, correlate)
+    if min(m, n) > _DOT_CHUNK and f.dtype.kind in "fc":
+        # BLAS dot products that long run threaded: cut them (exact integer sums stay NumPy's)
+        return _chunked_dots(f, g, mode, correlate)
     if mode != "same" or n >= m:
         # NumPy crops 'same' and 'valid' as kept_range does when g is the longer
         if correlate:
@@ -257,64 +254,50 @@ def _direct_1d(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.n
     return np.convolve(part, g, "valid")
 
 
-#: A 'valid' sum with fewer outputs than this, whose shorter operand is
-#: longer than ``_LONG_BYTES``, is summed by :func:`_valid_by_chunks`.
-_FEW_OUTPUTS = 64
-_LONG_BYTES = 2**19
-#: Samples per chunk of :func:`_valid_by_chunks`: a chunk of each operand
-#: (256 or 512 KiB) stays in the per-core L2 cache (2 MiB on the build machine).
-_VALID_CHUNK = 2**15
+#: Samples per dot product of :func:`_chunked_dots`. NumPy's compiled sums
+#: take one BLAS dot product per output; OpenBLAS computes one of up to
+#: 10,000 samples on the calling thread and hands longer ones to its thread
+#: pool, whose threads wait for each other while another process keeps a
+#: core busy (a 10,001-sample ``numpy.vdot`` took up to 370 ms there, one of
+#: 10,000 never over 25 µs). A chunk of each operand (64 or 128 KiB) also
+#: stays in the per-core cache (2 MiB on the build machine) over all outputs.
+_DOT_CHUNK = 8192
 
 
-def _valid_by_chunks(f: np.ndarray, g: np.ndarray, correlate: bool) -> np.ndarray:
-    """``'valid'`` output of ``f * g`` (or ``f ⋆ g``) for long operands and few outputs.
+def _chunked_dots(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.ndarray:
+    """:func:`_direct_1d` of two operands longer than ``_DOT_CHUNK``, a chunk at a time.
 
-    With ``K`` samples in the shorter operand and ``L = |len(g) - len(f)| + 1``
-    outputs, each output is a dot product of ``K`` terms. ``numpy.correlate``
-    computes them one after the other, streaming both operands from memory
-    ``L`` times once they outgrow the cache; here the sums run a chunk of
-    ``_VALID_CHUNK`` samples at a time over all ``L`` outputs, so each chunk
-    is read from memory once. Every sum is a :func:`_sliding_dots`:
+    .. math:: (f * g)[s + j] = \\sum_{i=0}^{K-1} h[i]\\, l[s + j - i],
+              \\qquad j = 0 .. L - 1
 
-    * ``f * g`` is ``sum_j s[K - 1 - j] l[u + j]`` with ``s`` the shorter
-      operand and ``l`` the longer (convolution commutes);
-    * ``f ⋆ g`` with ``len(f) <= len(g)`` is ``sum_j conj(f[j]) g[u + j]``;
-    * ``f ⋆ g`` with ``len(f) > len(g)``: output ``t`` is the lag
-      ``t - (L - 1)``, ``sum_j conj(f[j + L - 1 - t]) g[j]``, the conjugate of
-      ``R[L - 1 - t]`` with ``R[u] = sum_j conj(g[j]) f[u + j]``.
+    with ``h`` the shorter of the kernel and the signal, ``l`` the longer
+    (convolution commutes), ``s, L = plan.kept_range(len(f), len(g), mode)``
+    and, for ``f ⋆ g``, the kernel ``conj(f)`` reversed. The sum over ``i``
+    is split into chunks of ``_DOT_CHUNK`` samples of ``h``, each a compiled
+    NumPy sum over all kept outputs whose dot products are at most a chunk
+    long. ``'valid'``: each output reads ``l[j .. j + K - 1]``, no zero
+    padding. ``'full'`` and ``'same'``: each chunk's full convolution with
+    ``l`` is added at its offset, and the kept part is cut from the sum.
     """
-    if correlate and f.size <= g.size:
-        return _sliding_dots(f, g)
+    kernel = f
     if correlate:
-        return np.conj(_sliding_dots(g, f)[::-1])
-    short, long_ = (f, g) if f.size <= g.size else (g, f)
-    return _sliding_dots(short, long_, convolve=True)
-
-
-def _sliding_dots(x: np.ndarray, y: np.ndarray, convolve: bool = False) -> np.ndarray:
-    """Sums ``r[u]`` for ``u = 0 .. len(y) - len(x)``, a chunk of ``x`` at a time.
-
-    .. math:: r[u] = \\sum_{j=0}^{K-1} \\overline{x[j]}\\, y[u + j]
-              \\quad\\text{or, with } convolve\\text{,}\\quad
-              r[u] = \\sum_{j=0}^{K-1} x[K - 1 - j]\\, y[u + j]
-
-    (``K = len(x)``). ``numpy.vdot`` (one BLAS call per chunk and output)
-    rather than ``dot``: it conjugates its first argument and, unlike
-    ``dot``, does not warn when finite terms overflow (the other paths do not
-    either). For a convolution each chunk of ``x`` is reversed and
-    conjugated (which ``vdot`` undoes) just before its dot products, while
-    it is in the cache, rather than all of ``x`` in one more pass through
-    memory.
-    """
-    k, outputs = x.size, y.size - x.size + 1
-    flipped = x[::-1]
-    r = [0] * outputs
-    for c0 in range(0, k, _VALID_CHUNK):
-        xs = np.conj(flipped[c0 : c0 + _VALID_CHUNK]) if convolve else x[c0 : c0 + _VALID_CHUNK]
-        width = xs.size
-        for u in range(outputs):
-            r[u] += np.vdot(xs, y[c0 + u : c0 + u + width])
-    return np.array(r, dtype=np.result_type(x, y))
+        kernel = np.conj(f[::-1]) if f.dtype.kind == "c" else f[::-1]
+    short, long_ = (kernel, g) if kernel.size <= g.size else (g, kernel)
+    start, length = plan.kept_range(f.size, g.size, mode)
+    k = short.size
+    if mode == "valid":
+        # numpy.correlate conjugates its second argument: pass conj(h) reversed
+        taps = np.conj(short[::-1]) if short.dtype.kind == "c" else short[::-1]
+        out = np.zeros(length, short.dtype)
+        for c0 in range(0, k, _DOT_CHUNK):
+            width = min(_DOT_CHUNK, k - c0)
+            out += np.correlate(long_[c0 : c0 + width + length - 1], taps[c0 : c0 + width], "valid")
+        return out
+    full = np.zeros(f.size + g.size - 1, short.dtype)
+    for c0 in range(0, k, _DOT_CHUNK):
+        piece = short[c0 : c0 + _DOT_CHUNK]
+        full[c0 : c0 + piece.size + long_.size - 1] += np.convolve(piece, long_)
+    return np.ascontiguousarray(full[start : start + length])
 
 
 def _direct_nd(
@@ -441,12 +424,36 @@ def _windows_dot(
     kernel = small[(slice(None, None, -1),) * small.ndim]
     # tensordot copies the windows it contracts: a few output rows at a time
     rows = max(1, _WINDOW_CHUNK // (small.size * math.prod(out_shape[1:])))
-    if rows >= out_shape[0]:
-        return np.tensordot(windows, kernel, axes=small.ndim)
-    out = np.empty(out_shape, np.result_type(small, large))
-    for r in range(0, out_shape[0], rows):
-        out[r : r + rows] = np.tensordot(windows[r : r + rows], kernel, axes=small.ndim)
+    # each product is a BLAS matrix-vector product, which OpenBLAS threads
+    # from a few thousand elements on: on one thread it is as fast here
+    # (memory-bound), and never waits for a busy core (complex (60, 60) over
+    # (64, 64): 92 µs on one thread, 25 ms on two beside other processes)
+    with _one_blas_thread():
+        if rows >= out_shape[0]:
+            return np.tensordot(windows, kernel, axes=small.ndim)
+        out = np.empty(out_shape, np.result_type(small, large))
+        for r in range(0, out_shape[0], rows):
+            out[r : r + rows] = np.tensordot(windows[r : r + rows], kernel, axes=small.ndim)
     return out
+
+
+_blas_controller = None
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Context manager: BLAS calls of this thread run on it alone (threadpoolctl).
+
+    Costs about 10 µs; the controller, which finds the BLAS libraries
+    loaded (about 1 ms), is made at the first call. For BLAS work that
+    gains nothing from a second thread but would wait for it on a busy
+    machine.
+    """
+    global _blas_controller
+    if _blas_controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas_controller = ThreadpoolController().select(user_api="blas")
+    return _blas_controller.limit(limits=1)
 
 
 def fft(
@@ -482,21 +489,32 @@ def fft(
     """
     dtype = np.dtype(dtype)
     real = dtype.kind == "f"
-    shape = plan.circular_shape(f.shape, g.shape, mode, real)
     keep = plan.kept_slices(f.shape, g.shape, mode)
+    # an axis where an operand has one sample is a scaling of the other: no
+    # transform along it, the spectra broadcast (as SciPy's fftconvolve does)
+    axes = tuple(a for a, (m, n) in enumerate(zip(f.shape, g.shape)) if m > 1 and n > 1)
+    shape = tuple(
+        c if a in axes else m
+        for a, (c, m) in enumerate(zip(plan.circular_shape(f.shape, g.shape, mode, real), f.shape))
+    )
     g = g.astype(dtype, copy=False)
     f = _reversed_conj_padded(f, shape, dtype) if correlate else f.astype(dtype, copy=False)
-    if f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
+    if not axes:
+        y = f * g
+    elif f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
         fwd, inv = (sfft.rfft, sfft.irfft) if real else (sfft.fft, sfft.ifft)
         spec = fwd(f, shape[0])
         spec *= fwd(g, shape[0])
         y = inv(spec, shape[0], overwrite_x=True)
     else:
         fwd, inv = (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
-        axes = tuple(range(g.ndim))
-        spec = fwd(f, shape, axes=axes)
-        spec *= fwd(g, shape, axes=axes)
-        y = inv(spec, shape, axes=axes, overwrite_x=True)
+        lengths = [shape[a] for a in axes]
+        spec, other = fwd(f, lengths, axes=axes), fwd(g, lengths, axes=axes)
+        if spec.shape == np.broadcast_shapes(spec.shape, other.shape):
+            spec *= other
+        else:
+            spec = spec * other
+        y = inv(spec, lengths, axes=axes, overwrite_x=True)
     return np.ascontiguousarray(y[keep], dtype=dtype)
 
 

@@ -444,7 +444,12 @@ def _gcc(r: np.ndarray, x: np.ndarray, weighting: str) -> tuple[np.ndarray, floa
     # lag k sits at index k mod n; reorder to -(len(r) - 1) .. len(x) - 1
     c = np.concatenate([c[n - (r.size - 1) :], c[: x.size]])
     if weighting == "none":
-        c = ldexp(c, er + ex)
+        with np.errstate(over="ignore"):
+            c = ldexp(c, er + ex)
+        if not np.isfinite(c).all():
+            # lags that overflow leave the others at the FFT's rounding noise,
+            # itself beyond the range: the direct sum, as correlate's FFT paths do
+            c = correlate(ldexp(r, er), ldexp(x, ex), "full", "direct")
     if np.isrealobj(r) and np.isrealobj(x):
         c = c.real
     return c, err
