@@ -1,6 +1,8 @@
 """The book's Sphinx extension (`_ext/`), on doctrees and pages built here: no Sphinx run."""
 
+import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from docutils import nodes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 
 import book_icons
+import book_math
 import book_weight
 import offline_book
 
@@ -156,3 +159,117 @@ def test_pages_but_the_search_page_lose_the_search_scripts(tmp_path):
     )
     book_weight.drop_search_scripts(page)
     assert page.read_text() == '<script src="../_static/doctools.js?v=1"></script>\n</head>'
+
+
+# ---- math: TeX -> MathML Core (_ext/prerender_math.js), the math font (_ext/book_math.py)
+
+NODE = shutil.which("node")
+MATHJAX = book_math.ROOT / "node_modules" / "mathjax-full"
+
+
+def _typeset(tmp_path, *formulas):
+    """Run the build's typesetting script on a page of formulas; return the page's HTML."""
+    if NODE is None or not MATHJAX.is_dir():
+        pytest.fail("Node.js and node_modules are needed: `make unit` runs npm ci first")
+    page = tmp_path / "page.html"
+    body = "".join(f'<div class="math">{f}</div>' for f in formulas)
+    page.write_text(f"<!DOCTYPE html><html><head></head><body>{body}</body></html>")
+    config = tmp_path / "config.json"
+    config.write_text(
+        json.dumps({"tex": {"macros": {"corr": "\\star"}}, "options": {"processHtmlClass": "math"}})
+    )
+    done = subprocess.run(
+        [NODE, str(book_math.SCRIPT), str(config), str(page)],
+        capture_output=True, text=True, cwd=book_math.ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return page.read_text()
+
+
+def test_formulas_become_mathml_with_no_mathjax_markup(tmp_path):
+    out = _typeset(tmp_path, r"\(f \corr g\)", r"\[x\]")
+    # a binary operator: a medium space on each side (the one after it before the next atom)
+    assert (
+        '<mjx-container><math><mi>f</mi><mo lspace="0.222em" rspace="0">⋆</mo>'
+        '<mspace width="0.222em"></mspace><mi>g</mi></math></mjx-container>'
+    ) in out
+    assert '<mjx-container display="true"><math display="block">' in out
+    assert "mjx-assistive-mml" not in out and "MJX-CHTML" not in out and "data-mjx" not in out
+
+
+def test_operators_are_spaced_as_tex_spaces_them(tmp_path):
+    # Core's dictionary put 0.28 em around "(" inside a row, and a binary space after "="
+    out = _typeset(tmp_path, r"\(u = -\tau f(t)\)")
+    assert '<mo lspace="0.278em" rspace="0">=</mo>' in out  # a relation: thick space
+    assert '<mo lspace="0.278em" rspace="0">−</mo><mi>τ</mi>' in out  # unary: none after
+    assert '<mo stretchy="false" lspace="0" rspace="0">(</mo>' in out
+
+
+def test_delimiters_stretch_only_where_tex_stretches_them(tmp_path):
+    out = _typeset(tmp_path, r"\(g\left(\tau\right)\)", r"\[\left(\frac{a}{b}\right)\]")
+    small, tall = out.split('display="true"')
+    assert '<mo stretchy="false" lspace="0" rspace="0">(</mo>' in small
+    assert "stretchy" not in tall
+
+
+def test_letter_styles_become_unicode_math_letters(tmp_path):
+    out = _typeset(tmp_path, r"\(\mathbb{R} \mathcal{F} \mathbf{n} \mathsf{T}\)")
+    assert "<mi>ℝ</mi>" in out and "<mi>ℱ</mi>" in out and "<mi>𝐧</mi>" in out
+    assert "<mi>𝖳</mi>" in out and "mathvariant" not in out
+
+
+def test_aligned_columns_keep_their_alignment_and_row_gaps(tmp_path):
+    out = _typeset(tmp_path, r"\[\begin{aligned} a &= b \\ &= c \end{aligned}\]")
+    assert '<mtd style="padding:0 0 1.5pt 0;text-align:-webkit-right">' in out
+    assert '<mtd style="padding:1.5pt 0 0 0;text-align:-webkit-left">' in out
+    # each row at least a strut high, as in TeX
+    assert out.count('<mspace height="0.75em" depth="0.25em"></mspace>') == 4
+
+
+def test_primes_accents_bars_and_integrals_are_placed_as_in_tex(tmp_path):
+    out = _typeset(tmp_path, r"\(f'\)", r"\(\bar f\)", r"\(\overline{f g}\)", r"\[\int_a^b f\]")
+    assert "msup" not in out and '<mi>f</mi><mo lspace="0" rspace="0">′</mo>' in out
+    assert 'style="transform:translateX(' in out
+    assert '<mrow style="border-top:0.06em solid;padding-top:0.12em">' in out
+    assert '<msubsup style="margin-right:-0.591em">' in out
+
+
+def test_a_tex_error_fails_the_run_with_the_formula(tmp_path):
+    with pytest.raises(AssertionError, match="nonesuch"):
+        _typeset(tmp_path, r"\(\nonesuch x\)")
+
+
+def test_math_characters_are_those_of_the_formulas(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>prose</p><math><mi>x</mi><mo>&lt;</mo><mtext>a b</mtext></math>")
+    assert book_math.math_characters([page]) == {"x", "<", "a", " ", "b"}
+
+
+@pytest.fixture(scope="module")
+def math_font():
+    try:
+        return book_math.math_font()
+    except Exception as e:  # ExtensionError: its message says how to install the font
+        pytest.fail(str(e))
+
+
+def test_the_math_font_keeps_the_glyphs_and_sizes_formulas_need(tmp_path, math_font):
+    from fontTools.ttLib import TTFont
+
+    target = tmp_path / "math.woff"
+    book_math.subset_math_font(math_font, {"x", "∫", "("}, target)
+    assert target.stat().st_size < 30_000
+    with TTFont(target) as font:
+        assert {ord("x"), ord("∫"), ord("(")} <= set(font.getBestCmap())
+        assert ord("y") not in font.getBestCmap()
+        # the display integral and the big parentheses, which MathML Core draws from MATH
+        assert "MATH" in font and "integral.v1" in font.getGlyphOrder()
+        assert any(g.startswith("parenleft.v") for g in font.getGlyphOrder())
+        # a modified font under the GUST licence: another name, the licence kept
+        assert font["name"].getDebugName(1) == "CC Math"
+        assert "GUST Font License" in font["name"].getDebugName(0)
+
+
+def test_a_character_the_math_font_lacks_fails_the_build(tmp_path, math_font):
+    with pytest.raises(Exception, match="U\\+2603"):
+        book_math.subset_math_font(math_font, {"x", "☃"}, tmp_path / "math.woff")
