@@ -161,6 +161,78 @@ def test_pages_but_the_search_page_lose_the_search_scripts(tmp_path):
     assert page.read_text() == '<script src="../_static/doctools.js?v=1"></script>\n</head>'
 
 
+def _figure(path, size=(600, 400), alpha=255, noise=False):
+    """A plot-like PNG: white, a grid, anti-aliased curves; or one of random colours."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    if noise:
+        pixels = np.random.default_rng(0).integers(0, 256, (*size[::-1], 3), dtype=np.uint8)
+        image = Image.fromarray(pixels).convert("RGBA")
+    else:
+        image = Image.new("RGBA", size, (255, 255, 255, 255))
+        draw = ImageDraw.Draw(image)
+        for x in range(0, size[0], 50):
+            draw.line([(x, 0), (x, size[1])], fill=(220, 220, 220, 255))
+        for k, colour in enumerate([(31, 119, 180, 255), (214, 39, 40, 255)]):
+            points = [(x, 200 + 150 * np.sin(x / (40 + 20 * k))) for x in range(size[0])]
+            draw.line(points, fill=colour, width=5)
+        image = image.resize((size[0] * 2, size[1] * 2), Image.LANCZOS)  # anti-aliased
+    image.putalpha(alpha)
+    image.save(path)
+    return path
+
+
+def _pixels(path):
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def test_a_figure_becomes_a_smaller_palette_png_of_the_same_picture(tmp_path):
+    from PIL import Image
+
+    figure = _figure(tmp_path / "figure.png")
+    before, size = _pixels(figure), figure.stat().st_size
+    with Image.open(figure) as image:
+        assert len(image.convert("RGB").getcolors(1 << 24)) > 256
+    assert book_weight.shrink_figure(figure)
+    with Image.open(figure) as image:
+        assert image.mode == "P"
+    assert figure.stat().st_size < size / 2
+    assert abs(_pixels(figure) - before).max() <= book_weight.MAX_CHANNEL_ERROR
+    assert not book_weight.shrink_figure(figure)  # a second build leaves it alone
+
+
+def test_the_same_picture_means_no_pixel_far_off_and_little_error_overall():
+    import numpy as np
+
+    image = np.random.default_rng(1).integers(0, 256, (100, 100, 3))
+    assert book_weight.same_picture(image, image)
+    assert book_weight.same_picture(image, np.clip(image + 1, 0, 255))
+    one_far_off = image.copy()
+    one_far_off[5, 5, 0] = (image[5, 5, 0] + 128) % 256  # overall error tiny, one pixel not
+    assert not book_weight.same_picture(image, one_far_off)
+    all_a_little_off = np.where(image < 128, image + 12, image - 12)  # within 16, 28 dB
+    assert not book_weight.same_picture(image, all_a_little_off)
+
+
+def test_a_picture_a_palette_cannot_hold_is_left_as_it_was(tmp_path):
+    figure = _figure(tmp_path / "noise.png", size=(200, 200), noise=True)
+    data = figure.read_bytes()
+    assert not book_weight.shrink_figure(figure)
+    assert figure.read_bytes() == data
+
+
+def test_a_figure_with_transparency_is_left_as_it_was(tmp_path):
+    figure = _figure(tmp_path / "clear.png", alpha=128)
+    data = figure.read_bytes()
+    assert not book_weight.shrink_figure(figure)
+    assert figure.read_bytes() == data
+
+
 # ---- math: TeX -> MathML Core (_ext/prerender_math.js), the math font (_ext/book_math.py)
 
 NODE = shutil.which("node")
