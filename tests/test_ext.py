@@ -161,6 +161,63 @@ def test_pages_but_the_search_page_lose_the_search_scripts(tmp_path):
     assert page.read_text() == '<script src="../_static/doctools.js?v=1"></script>\n</head>'
 
 
+def test_a_rule_stays_when_a_page_or_a_script_names_its_classes():
+    names = {"navbar", "show", "bd-sidebar", "active"}  # "show" only in bootstrap.js, say
+    css = (
+        "/*! Bootstrap licence */.navbar{a:1}.btn-outline-warning{b:2}"
+        ".navbar .show{c:3}.navbar .collapsing{d:4}"
+        ".navbar,.btn-check{e:5}"
+        "h1:not(.unused){f:6}.bd-sidebar:is(.nowhere,.active){g:7}"
+        ":where(.nowhere) a{h:8}.bs-tooltip-auto{i:9}"
+        "html[data-theme=dark] .navbar{j:10}p{k:11}"
+    )
+    assert book_weight.prune_css(css, names) == (
+        "/*! Bootstrap licence */.navbar{a:1}"
+        ".navbar .show{c:3}"
+        ".navbar{e:5}"
+        "h1:not(.unused){f:6}.bd-sidebar:is(.nowhere,.active){g:7}"
+        ":where(.nowhere) a{h:8}.bs-tooltip-auto{i:9}"
+        "html[data-theme=dark] .navbar{j:10}p{k:11}"
+    )
+
+
+def test_media_blocks_are_pruned_inside_and_dropped_when_empty():
+    css = (
+        "@media (min-width:768px){.navbar{a:1}.d-md-none{b:2}}"
+        "@media print{.d-print-grid{c:3}}"
+        "@supports (display:grid){.nowhere{d:4}}"
+        "@font-face{font-family:x;src:url(x.woff)}@keyframes spin{to{transform:none}}"
+    )
+    assert book_weight.prune_css(css, {"navbar"}) == (
+        "@media (min-width:768px){.navbar{a:1}}"
+        "@font-face{font-family:x;src:url(x.woff)}@keyframes spin{to{transform:none}}"
+    )
+
+
+def test_names_in_use_come_from_pages_and_scripts_only(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "page.html").write_text('<div class="bd-page navbar-nav">')
+    (tmp_path / "_static" / "theme.js").write_text('e.classList.add("pst-squeeze")')
+    (tmp_path / "_static" / "theme.css").write_text(".only-in-css{}")
+    names = book_weight.names_in_use(tmp_path)
+    assert {"bd-page", "navbar-nav", "pst-squeeze"} <= names
+    assert "only-in-css" not in names
+
+
+def test_stylesheets_are_pruned_after_myst_nb_copies_its_own_and_the_math_is_set():
+    # MyST-NB copies mystnb.css at build-finished (default priority, 500), and so does the
+    # math pass rewrite the pages: pruning before either would miss one or the other.
+    hooks = []
+
+    class App:
+        def connect(self, event, handler, priority=500):
+            hooks.append((event, handler.__name__, priority))
+
+    book_weight.setup(App())
+    prune = [p for event, name, p in hooks if event == "build-finished" and name == "_prune"]
+    assert prune and prune[0] > 500
+
+
 def _figure(path, size=(600, 400), alpha=255, noise=False):
     """A plot-like PNG: white, a grid, anti-aliased curves; or one of random colours."""
     import numpy as np
