@@ -37,6 +37,7 @@ remake-venv:
 
 # MathJax and jsdom for typesetting the math at build time (_ext/book_math.py), exactly as
 # package-lock.json pins them; npm ci rewrites node_modules/.package-lock.json, the stamp.
+# The unit tests run the typesetting script on small pages too (tests/test_ext.py).
 NODE_STAMP := node_modules/.package-lock.json
 
 $(NODE_STAMP): package.json package-lock.json
@@ -61,7 +62,7 @@ format: $(STAMP)
 	$(BIN)/ruff format code tests benchmarks chapters _ext tools
 
 # Unit, property and fuzz tests of the package and the notebook structure (no browser, no nbval).
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(TEST_ENV) $(BIN)/pytest -m "not browser" -n 2 tests
 
 # Every chapter under strict nbval, two workers, one notebook each.
@@ -69,7 +70,7 @@ nbval: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadscope chapters $(NBVAL)
 
 # Both of the above in one pytest run, so the two workers stay busy (what `make test` runs).
-checks: $(STAMP)
+checks: $(STAMP) $(NODE_STAMP)
 	$(TEST_ENV) $(BIN)/pytest -m "not browser" -n 2 --dist loadscope tests chapters $(NBVAL)
 
 # Two browsers, one per core: the pages are independent. No nbval plugin: it has nothing

@@ -10,7 +10,8 @@ width. A page passes when
 - it loads nothing from outside the local server, logs no console error and gets no HTTP
   error (a missing favicon is a 404), and one cold load pulls at most 1.5 MB;
 - its math arrived typeset (MathJax runs at build time, `_ext/book_math.py`), each formula
-  with its MathML for screen readers, and no MathJax script is loaded; no markup survives as
+  as MathML (drawn by the browser, read by screen readers), and no MathJax script is
+  loaded; no markup survives as
   text: no ``$…$``, TeX commands, Markdown table rules, ``**bold**`` or MyST roles in the
   prose, no Markdown table rules or ``$\\…$`` in printed outputs, no ``NBVAL_`` test marker;
 - on desktop, no display equation or table is wider than the text column, no printed or
@@ -278,8 +279,8 @@ def _image_problems(images):
 
 
 def _axe_violations(axe, page, rules=None):
-    # MathJax's output (thousands of nodes per page) is left out: MathJax renders in the text
-    # colour and carries its own assistive MathML.
+    # The formulas (thousands of MathML nodes per page) are left out: they are drawn in the
+    # text colour and are MathML, which screen readers read.
     # No preload: axe would fetch stylesheets itself and resolve their @imports against the
     # page, not the stylesheet (a spurious 404 for basic.css).
     options = {"resultTypes": ["violations"], "preload": False}

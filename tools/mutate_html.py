@@ -373,6 +373,14 @@ MUTANTS = [
         "the page loads MathJax",
     ),
     Mutant(
+        "formula-not-mathml",
+        "a formula is drawn as markup, not MathML",
+        (CHAPTER,),
+        _sub(r"<mjx-container><math>(.*?)</math>", r"<mjx-container><span>\1</span>", count=1),
+        "01_goal",
+        "formula without MathML",
+    ),
+    Mutant(
         "two-table-styles",
         "prose tables keep the theme's style",
         (CSS,),

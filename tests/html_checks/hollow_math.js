@@ -1,39 +1,32 @@
-// axe leaves MathJax's output out (the context excludes it) but still walks every node of
-// it in every rule, and lays out a grid of every box for colour contrast: on the chapter
-// with the most math, 20,000 of the page's 29,000 nodes and 70 % of axe's time. During
-// axe's runs each formula keeps its container, its attributes and a box of exactly its
-// size on its baseline, and loses the glyphs inside (and the hidden copy for screen
-// readers); the glyphs come back after. Whether anything else moved is measured, not
-// assumed (`_GEOMETRY_JS`); if something did, axe checks the untouched page instead.
+// axe leaves the formulas out (the context excludes them) but still walks every node of
+// them in every rule, and lays out a grid of every box for colour contrast: on the chapter
+// with the most math, most of the page's nodes. During axe's runs each formula's container
+// keeps a box of exactly the formula's size on its baseline and loses the MathML inside;
+// the MathML comes back after. Whether anything else moved is measured, not assumed
+// (`geometry.js`); if something did, axe checks the untouched page instead.
 (() => {
-  const maths = Array.from(document.querySelectorAll('mjx-container > mjx-math'));
-  // a zero-size mark as the formula's first child sits on its baseline
-  const marks = maths.map(m => {
+  const maths = Array.from(document.querySelectorAll('mjx-container > math'));
+  const boxes = maths.map(m => {
+    const r = m.getBoundingClientRect();
+    const block = getComputedStyle(m).display.startsWith('block');
+    if (block) return [r.width, r.height, 0, true];
+    // a zero-size mark beside the formula sits on its baseline
     const k = document.createElement('span');
     k.style.cssText = 'display:inline-block;width:0;height:0;margin:0;padding:0;border:0';
-    m.prepend(k);
-    return k;
+    m.before(k);
+    const depth = r.bottom - k.getBoundingClientRect().bottom;
+    k.remove();
+    return [r.width, r.height, depth, false];
   });
-  const boxes = maths.map((m, i) => {
-    const r = m.getBoundingClientRect(), s = getComputedStyle(m);
-    const px = name => parseFloat(s[name]) || 0;
-    const top = r.top + px('paddingTop') + px('borderTopWidth');
-    const bottom = r.bottom - px('paddingBottom') - px('borderBottomWidth');
-    const width = r.width - px('paddingLeft') - px('paddingRight')
-      - px('borderLeftWidth') - px('borderRightWidth');
-    return [width, bottom - top, bottom - marks[i].getBoundingClientRect().bottom];
-  });
-  marks.forEach(k => k.remove());
   window.__ccHollowed = maths.map((m, i) => {
-    const [width, height, depth] = boxes[i];
+    const [width, height, depth, block] = boxes[i];
     const box = document.createElement('span');
-    box.style.cssText = `display:inline-block;width:${width}px;height:${height}px;`
-      + `vertical-align:${-depth}px`;
+    box.style.cssText = block
+      ? `display:block;width:${width}px;height:${height}px;margin:0 auto`
+      : `display:inline-block;width:${width}px;height:${height}px;vertical-align:${-depth}px`;
     const container = m.parentElement;
-    const saved = {m, container, inside: Array.from(m.childNodes),
-                   beside: Array.from(container.childNodes)};
-    m.replaceChildren(box);
-    container.replaceChildren(m);
+    const saved = {container, beside: Array.from(container.childNodes)};
+    container.replaceChildren(box);
     return saved;
   });
 })

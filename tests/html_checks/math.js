@@ -1,15 +1,16 @@
 // Math as built: every formula typeset when the page arrives (no MathJax in the browser),
-// each with its hidden MathML for screen readers, and no MathJax script on the page.
+// as MathML the browser lays out and screen readers read, and no MathJax script on the page.
 (() => {
   const problems = [];
   for (const m of document.querySelectorAll('article .math')) {
-    if (!m.querySelector('mjx-container')) {
+    if (!m.querySelector('mjx-container > math')) {
       problems.push('math not typeset: ' + m.textContent.trim().slice(0, 60));
     }
   }
   for (const c of document.querySelectorAll('mjx-container')) {
-    if (!c.querySelector('mjx-assistive-mml math')) {
-      problems.push('formula without MathML for screen readers');
+    const math = c.querySelector(':scope > math');
+    if (!math || math.namespaceURI !== 'http://www.w3.org/1998/Math/MathML') {
+      problems.push('formula without MathML: ' + c.textContent.trim().slice(0, 60));
       break;
     }
   }

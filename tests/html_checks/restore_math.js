@@ -1,6 +1,5 @@
 (() => {
-  for (const {m, container, inside, beside} of window.__ccHollowed || []) {
-    m.replaceChildren(...inside);
+  for (const {container, beside} of window.__ccHollowed || []) {
     container.replaceChildren(...beside);
   }
   window.__ccHollowed = [];
