@@ -93,10 +93,10 @@ def print_sheet():
             page.set_default_timeout(TIMEOUT_MS)
             try:
                 page.goto(f"{base}/{SHEET}", wait_until="load")
-                page.wait_for_function(
-                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                )
-                page.evaluate("() => MathJax.startup.promise")
+                # The math arrives as MathML (typeset at build time): what must be in place
+                # before printing is its web font, or the page breaks fall where the
+                # fallback font put them.
+                page.evaluate("() => document.fonts.ready.then(() => true)")
                 page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
                 links = f'link[rel="stylesheet"][href*="{PRINT_CSS}"]'
                 assert page.locator(links).count() == 1, f"{SHEET} does not link {PRINT_CSS}"
