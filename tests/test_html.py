@@ -547,6 +547,38 @@ def test_equations_are_numbered_and_cited():
     )
 
 
+def test_chapters_end_with_a_summary_and_offer_exercises():
+    """Chapters 1-13 as built: a Summary section, and at least two numbered exercises, each
+    with a solution that links back to it and is collapsed (a dropdown) until opened."""
+    if not HTML.is_dir():
+        _unavailable("no built book in _build/html: run `make book` first")
+    teaching = [p for p in sorted((HTML / "chapters").glob("*.html")) if int(p.name[:2]) <= 13]
+    assert len(teaching) == 13, f"expected chapters 1-13, found {[p.name for p in teaching]}"
+    problems = []
+    for page in teaching:
+        text = page.read_text(encoding="utf-8")
+        summary = re.search(r'<section id="summary">.*?</section>', text, re.S)
+        if not summary or summary[0].count("<li>") < 3:
+            problems.append(f"{page.name}: no Summary section with at least 3 points")
+        exercises = re.findall(
+            r'<div class="exercise admonition" id="([^"]+)">\s*<p class="admonition-title">'
+            r'<span class="caption-number">Exercise \d+\.\d+ </span>',
+            text,
+        )
+        if len(exercises) < 2:
+            problems.append(f"{page.name}: {len(exercises)} numbered exercises, at least 2")
+        solved = re.findall(
+            r'<div class="solution dropdown admonition"[^>]*>\s*<p class="admonition-title">'
+            r'Solution to<a class="reference internal" href="#([^"]+)"',
+            text,
+        )
+        if sorted(solved) != sorted(exercises):
+            problems.append(
+                f"{page.name}: exercises {exercises} but collapsed solutions to {solved}"
+            )
+    assert not problems, "\n".join(problems)
+
+
 def test_no_external_urls_in_scripts_or_styles():
     # Links to other sites are fine in prose; anything the page *loads* must be local.
     if not HTML.is_dir():

@@ -6,6 +6,7 @@ bottom from a fresh kernel, carries an error, stderr or SVG output, or when
 chapters/ and _toc.yml disagree.
 """
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -154,3 +155,54 @@ def test_no_function_is_defined_in_two_chapters():
             owners.setdefault(name, []).append(path.name)
     shared = {name: files for name, files in owners.items() if len(files) > 1}
     assert not shared, f"functions defined in more than one chapter: {shared}"
+
+
+# Chapters 1-13 teach: each ends with a Summary and carries exercises whose solutions, where
+# they compute, are executed and asserted (issue 19). The cheat sheet (14) is a summary itself.
+TEACHING = [p for p in toc_notebooks() if p.name[:2].isdigit() and int(p.name[:2]) <= 13]
+EXERCISE = re.compile(r"^:::\{exercise\}[^\n]*\n:label: (\S+)", re.M)
+SOLUTION = re.compile(r"^:::\{solution-start\} (\S+)", re.M)
+MIN_EXERCISES = 2
+
+
+def _solution_code(nb):
+    """``{exercise label: [source of each code cell inside its solution]}``."""
+    solutions, current = {}, None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            if current is not None:
+                solutions[current].append(cell.source)
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith(":::{solution-end}"):
+                current = None
+            start = SOLUTION.match(line)
+            if start:
+                current = start[1]
+                solutions.setdefault(current, [])
+    return solutions
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
+def test_chapter_has_a_summary_and_exercises_with_solutions(path):
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    summary = re.search(r"^## Summary\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    assert summary, f"{path.name}: no '## Summary' section"
+    bullets = re.findall(r"^[-*] ", summary[1], re.M)
+    assert 3 <= len(bullets) <= 6, f"{path.name}: the Summary has {len(bullets)} bullets, not 3-6"
+    exercises = EXERCISE.findall(markdown)
+    assert len(exercises) >= MIN_EXERCISES, (
+        f"{path.name}: {len(exercises)} labelled exercises, at least {MIN_EXERCISES}"
+    )
+    solutions = _solution_code(nb)
+    assert set(solutions) == set(exercises), (
+        f"{path.name}: exercises without a solution {sorted(set(exercises) - set(solutions))}, "
+        f"solutions of no exercise {sorted(set(solutions) - set(exercises))}"
+    )
+    for label, code in solutions.items():
+        # a solution that computes checks its answer: nbval then regression-tests it
+        if any(src.strip() for src in code):
+            assert any(re.search(r"\bassert\b", src) for src in code), (
+                f"{path.name}: the solution to {label} computes but asserts nothing"
+            )
