@@ -384,3 +384,59 @@ def test_defined_in_lines_name_the_chapter_by_its_title():
             assert titles.get(int(number)) == title, (path.name, number, title)
             found += 1
     assert found >= 30
+
+
+# --- type hints ----------------------------------------------------------------------
+
+
+def hinted_functions(tree):
+    """``(line, name, fully hinted)`` for every function in ``tree``, nested ones and methods too.
+
+    Fully hinted: the return and every parameter but ``self`` and ``cls`` are annotated.
+    """
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+            params = [p for p in params if p is not None and p.arg not in ("self", "cls")]
+            hinted = node.returns is not None and all(p.annotation for p in params)
+            found.append((node.lineno, node.name, hinted))
+    return found
+
+
+def test_hinted_functions_sees_a_missing_hint():
+    src = (
+        "def a(x: int, *args: int, k: str = '', **kw: float) -> None: ...\n"
+        "def b(x: int): ...\n"
+        "class C:\n"
+        "    def m(self, y) -> int:\n"
+        "        def inner(z: int) -> int: ...\n"
+        "    @classmethod\n"
+        "    def n(cls, *, k) -> None: ...\n"
+        "    def o(self) -> None: ...\n"
+    )
+    found = sorted(hinted_functions(ast.parse(src)))
+    assert found == [
+        (1, "a", True),
+        (2, "b", False),
+        (4, "m", False),
+        (5, "inner", True),
+        (7, "n", False),
+        (8, "o", True),
+    ]
+
+
+def test_nine_in_ten_package_functions_are_hinted():
+    # issue 23: internal functions carry type hints too, not only the public API
+    missing, total = [], 0
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for line, name, hinted in hinted_functions(ast.parse(path.read_text())):
+            total += 1
+            if not hinted:
+                missing.append(f"{path.relative_to(ROOT)}:{line} {name}")
+    share = 1 - len(missing) / total
+    assert share >= 0.90, (
+        f"{total - len(missing)} of {total} functions are fully hinted ({share:.2%}), "
+        "fewer than 90 %; without hints:\n" + "\n".join(missing)
+    )

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "HEADER",
@@ -51,7 +52,7 @@ _MODES = ("full", "same", "valid")
 # --------------------------------------------------------------------------- references
 
 
-def _operands(f, g):
+def _operands(f: ArrayLike, g: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     arrays = []
     for name, x in (("f", f), ("g", g)):
         arr = np.asarray(x)
@@ -66,7 +67,9 @@ def _operands(f, g):
     return f, g
 
 
-def _crop(full, f_shape, g_shape, mode):
+def _crop(
+    full: np.ndarray, f_shape: Sequence[int], g_shape: Sequence[int], mode: str
+) -> np.ndarray:
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"mode must be one of 'full', 'same', 'valid'; received {mode!r}")
     pairs = list(zip(f_shape, g_shape, strict=True))
@@ -86,7 +89,7 @@ def _crop(full, f_shape, g_shape, mode):
     return full[tuple(keep)]
 
 
-def defining_convolve(f, g, mode="full"):
+def defining_convolve(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     """``(f * g)[n] = sum_m f[m] g[n - m]`` by shift-and-add: ``g`` shifted by each ``m``.
 
     The output covers ``n = 0 .. f.shape + g.shape - 2`` (``'full'``), the ``g.shape``
@@ -122,7 +125,7 @@ def defining_convolve(f, g, mode="full"):
     return _crop(full, f.shape, g.shape, mode)
 
 
-def defining_correlate(f, g, mode="full"):
+def defining_correlate(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     """``(f ⋆ g)[k] = sum_m conj(f[m]) g[m + k]`` by shift-and-add, conjugate on ``f``.
 
     Lag ``k`` runs from ``-(f.shape - 1)`` to ``g.shape - 1`` in ``'full'`` (full index
@@ -144,7 +147,7 @@ def defining_correlate(f, g, mode="full"):
     return _crop(full, f.shape, g.shape, mode)
 
 
-def ndimage_extension(x, pad, mode):
+def ndimage_extension(x: ArrayLike, pad: int, mode: str) -> np.ndarray:
     """The 1-D signal ``x`` extended by ``pad`` samples on each side as ``scipy.ndimage`` does.
 
     Read off ``scipy.ndimage.correlate1d`` itself: correlating with a unit impulse of length
@@ -183,11 +186,11 @@ def ndimage_extension(x, pad, mode):
 # --------------------------------------------------------------------------- helpers
 
 
-def _crandn(rng, *shape):
+def _crandn(rng: np.random.Generator, *shape: int) -> np.ndarray:
     return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
 
 
-def _matches(a, b, what):
+def _matches(a: ArrayLike, b: ArrayLike, what: str) -> None:
     a, b = np.asarray(a), np.asarray(b)
     assert a.shape == b.shape, f"{what}: shapes {a.shape} != {b.shape}"
     scale = max(float(np.abs(b).max()), 1e-300)
@@ -195,24 +198,24 @@ def _matches(a, b, what):
     assert err < 1e-12, f"{what}: relative error {err:.2e}"
 
 
-def _differs(a, b, what):
+def _differs(a: ArrayLike, b: ArrayLike, what: str) -> None:
     a, b = np.asarray(a), np.asarray(b)
     same = a.shape == b.shape and np.allclose(a, b, rtol=0, atol=1e-9 * np.abs(b).max())
     assert not same, f"{what}: expected a difference"
 
 
-def _default(func, name="mode"):
+def _default(func: Callable, name: str = "mode") -> object:
     return inspect.signature(func).parameters[name].default
 
 
-def _reverse_conj(a):
+def _reverse_conj(a: np.ndarray) -> np.ndarray:
     return np.conj(a[(slice(None, None, -1),) * a.ndim])
 
 
 # --------------------------------------------------------------------------- NumPy
 
 
-def _check_numpy_convolve(rng):
+def _check_numpy_convolve(rng: np.random.Generator) -> None:
     import convcorr
 
     pairs = [(7, 4), (4, 7), (6, 6), (5, 8), (8, 5), (3, 3)]
@@ -230,7 +233,7 @@ def _check_numpy_convolve(rng):
     assert _default(np.convolve) == "full"
 
 
-def _check_numpy_correlate(rng):
+def _check_numpy_correlate(rng: np.random.Generator) -> None:
     import convcorr
 
     for M, N in [(7, 4), (4, 7), (6, 6), (5, 8), (8, 5), (2, 9)]:
@@ -254,7 +257,7 @@ def _check_numpy_correlate(rng):
 _ND_SHAPES = [((5,), (11,)), ((4,), (9,)), ((9,), (4,)), ((3, 4), (6, 7)), ((2, 3, 2), (4, 3, 5))]
 
 
-def _check_scipy_convolve(rng):
+def _check_scipy_convolve(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     import convcorr
@@ -273,7 +276,7 @@ def _check_scipy_convolve(rng):
     assert _default(sps.convolve) == "full"
 
 
-def _check_scipy_correlate(rng):
+def _check_scipy_correlate(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     import convcorr
@@ -289,7 +292,7 @@ def _check_scipy_correlate(rng):
     assert _default(sps.correlate) == "full"
 
 
-def _check_scipy_fftconvolve(rng):
+def _check_scipy_fftconvolve(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     import convcorr
@@ -316,7 +319,7 @@ def _check_scipy_fftconvolve(rng):
 _2D_SHAPES = [((3, 3), (6, 7)), ((4, 4), (6, 7)), ((2, 3), (5, 5)), ((4, 5), (7, 6))]
 
 
-def _check_scipy_convolve2d(rng):
+def _check_scipy_convolve2d(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     for fs, gs in _2D_SHAPES:
@@ -326,7 +329,7 @@ def _check_scipy_convolve2d(rng):
     assert _default(sps.convolve2d) == "full" and _default(sps.convolve2d, "boundary") == "fill"
 
 
-def _check_scipy_correlate2d(rng):
+def _check_scipy_correlate2d(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     for fs, gs in _2D_SHAPES:
@@ -356,7 +359,7 @@ def _check_scipy_correlate2d(rng):
 # --------------------------------------------------------------------------- lags
 
 
-def _check_correlation_lags(rng):
+def _check_correlation_lags(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     import convcorr
@@ -388,7 +391,7 @@ def _check_correlation_lags(rng):
 # --------------------------------------------------------------------------- scipy.ndimage
 
 
-def _check_ndimage_correlate(rng):
+def _check_ndimage_correlate(rng: np.random.Generator) -> None:
     import scipy.ndimage as ndi
 
     assert _default(ndi.correlate) == "reflect"
@@ -403,7 +406,7 @@ def _check_ndimage_correlate(rng):
         _matches(moved[o:] if o > 0 else moved[:o], base[:-o] if o > 0 else base[-o:], "delay")
 
 
-def _check_ndimage_convolve(rng):
+def _check_ndimage_convolve(rng: np.random.Generator) -> None:
     import scipy.ndimage as ndi
 
     assert _default(ndi.convolve) == "reflect"
@@ -448,12 +451,17 @@ TORCH_TO_NP_PAD = {
 }
 
 
-def _pad_then(op, w, x, pad_mode):
+def _pad_then(
+    op: Callable[[ArrayLike, ArrayLike, str], np.ndarray],
+    w: np.ndarray,
+    x: ArrayLike,
+    pad_mode: str,
+) -> np.ndarray:
     widths = [(n // 2, (n - 1) // 2) for n in w.shape]
     return op(w, np.pad(x, widths, mode=pad_mode), "valid")
 
 
-def _check_ndimage_modes(rng):
+def _check_ndimage_modes(rng: np.random.Generator) -> None:
     import scipy.ndimage as ndi
 
     x, w = _crandn(rng, 7, 9), _crandn(rng, 3, 4)
@@ -473,7 +481,7 @@ def _check_ndimage_modes(rng):
         assert np.array_equal(ndimage_extension(x1, 3, nd_mode), np.pad(x1, 3, mode=pad_mode))
 
 
-def _check_convolve2d_boundary(rng):
+def _check_convolve2d_boundary(rng: np.random.Generator) -> None:
     import scipy.signal as sps
 
     x, k = _crandn(rng, 7, 9), _crandn(rng, 3, 3)  # odd k: 'same' centred like the pad widths
@@ -506,7 +514,7 @@ TORCH_PAD_EXAMPLES = (
 )
 
 
-def _check_torch_padding_mode(rng):
+def _check_torch_padding_mode(rng: np.random.Generator) -> None:
     del rng  # the documented examples are fixed
     for torch_mode, padding, x, documented in TORCH_PAD_EXAMPLES:
         x = np.asarray(x)
@@ -524,7 +532,7 @@ def _check_torch_padding_mode(rng):
 # --------------------------------------------------------------------------- numpy.fft
 
 
-def _check_fft(rng):
+def _check_fft(rng: np.random.Generator) -> None:
     f, g = _crandn(rng, 5), _crandn(rng, 9)
     full_conv, full_corr = defining_convolve(f, g), defining_correlate(f, g)
     lags = np.arange(-4, 9)
@@ -543,7 +551,7 @@ def _check_fft(rng):
 # --------------------------------------------------------------------------- deep learning
 
 
-def documented_layer(x, w):
+def documented_layer(x: ArrayLike, w: ArrayLike) -> np.ndarray:
     """The one-channel, stride-1, unpadded layer documented by PyTorch and TensorFlow.
 
     ``out[i, j] = sum_{di, dj} x[i + di, j + dj] * w[di, dj]`` for ``0 <= i <= H - kh``,
@@ -564,20 +572,20 @@ def documented_layer(x, w):
     return out
 
 
-def _check_torch_conv2d(rng):
+def _check_torch_conv2d(rng: np.random.Generator) -> None:
     x, w = _crandn(rng, 7, 8), _crandn(rng, 3, 2)
     _matches(documented_layer(x, w), defining_correlate(np.conj(w), x, "valid"), "conj W ⋆ x")
     _differs(documented_layer(x, w), defining_correlate(w, x, "valid"), "W ⋆ x (complex)")
     _matches(documented_layer(x.real, w.real), defining_correlate(w.real, x.real, "valid"), "")
 
 
-def _check_tf_conv2d(rng):
+def _check_tf_conv2d(rng: np.random.Generator) -> None:
     x, w = rng.standard_normal((7, 8)), rng.standard_normal((3, 2))
     _matches(documented_layer(x, w), defining_correlate(w, x, "valid"), "filters ⋆ input")
     _differs(documented_layer(x, w), defining_convolve(w, x, "valid"), "not a convolution")
 
 
-def _check_jax_numpy(rng):
+def _check_jax_numpy(rng: np.random.Generator) -> None:
     # jax.numpy.correlate documents c_k = sum_j a_{k+j} conj(v_j): written out, it is v ⋆ a
     a, v = _crandn(rng, 7), _crandn(rng, 3)
     ks = np.arange(-(len(v) - 1), len(a))
@@ -587,7 +595,7 @@ def _check_jax_numpy(rng):
     _matches(documented, defining_correlate(v, a), "jax.numpy.correlate full")
 
 
-def _check_jax_lax(rng):
+def _check_jax_lax(rng: np.random.Generator) -> None:
     # a primitive that slides the kernel unflipped is W ⋆ x for real W, not W * x
     x, w = rng.standard_normal((6, 7)), rng.standard_normal((3, 3))
     _matches(documented_layer(x, w), defining_correlate(w, x, "valid"), "no flip")
@@ -600,7 +608,7 @@ def _check_jax_lax(rng):
 MATLAB_CONV_EXAMPLE = ([-1, 2, 3, -2, 0, 1, 2], [2, 4, -1, 1], [15, 5, -9, 7, 6, 7, -1])
 
 
-def _check_matlab_conv(rng):
+def _check_matlab_conv(rng: np.random.Generator) -> None:
     del rng
     u, v, documented = (np.array(a) for a in MATLAB_CONV_EXAMPLE)
     full = defining_convolve(u, v).real.round().astype(int)
@@ -610,7 +618,7 @@ def _check_matlab_conv(rng):
     assert np.convolve(u, v, "same").tolist() == [0, 15, 5, -9, 7, 6, 7]
 
 
-def matlab_xcorr(x, y, scaleopt="none"):
+def matlab_xcorr(x: ArrayLike, y: ArrayLike, scaleopt: str = "none") -> np.ndarray:
     """MATLAB's documented ``xcorr(x, y, scaleopt)`` for equal lengths ``N``.
 
     ``R_xy(m) = sum_n x[n + m] conj(y[n])`` for lags ``m = -(N - 1) .. N - 1`` (the book's
@@ -639,7 +647,7 @@ def matlab_xcorr(x, y, scaleopt="none"):
     return raw / scale[scaleopt]
 
 
-def _check_matlab_xcorr(rng):
+def _check_matlab_xcorr(rng: np.random.Generator) -> None:
     import convcorr
 
     N = 6
@@ -945,7 +953,7 @@ SECTIONS = tuple(dict.fromkeys(r.section for r in ROWS))
 HEADER = ("call", "in book notation", "conjugates · flips", "default; `'same'` keeps")
 
 
-def rows(section=None, status=None):
+def rows(section: str | None = None, status: str | None = None) -> list[Row]:
     """The rows of one section and/or status (``'executed'`` or ``'cited'``), in atlas order."""
     if section is not None and section not in SECTIONS:
         raise ValueError(f"section must be one of {SECTIONS}; received {section!r}")
@@ -958,7 +966,7 @@ def rows(section=None, status=None):
     ]
 
 
-def verify(section, rng):
+def verify(section: str, rng: np.random.Generator) -> None:
     """Run the checks of every row of ``section`` and print one ``✓`` line per row.
 
     Each line (``convcorr.book.checked``) is printed only after that row's assertions have
@@ -974,7 +982,7 @@ def verify(section, rng):
         checked(r.claim, r.against)
 
 
-def table(status):
+def table(status: str) -> tuple[tuple[str, str, str, str], list[tuple[str, str, str, str]]]:
     """``(HEADER, cells)`` of the rows with ``status``, ready for ``convcorr.book.html_table``."""
     cells = [
         (

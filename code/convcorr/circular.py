@@ -19,11 +19,17 @@ arrays of exact entries (``int``, ``fractions.Fraction``, SymPy) go through
 Defined in chapter 8 (The DFT side: circular convolution and the correlation theorem).
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import exact
+from .discrete import Method
 from .discrete import convolve as _convolve
 from .discrete import correlate as _correlate
 
@@ -35,7 +41,7 @@ _ACCEPTED = (
 )
 
 
-def _as_array(x, name):
+def _as_array(x: Any, name: str) -> np.ndarray:
     if isinstance(x, np.ma.MaskedArray):
         raise TypeError(
             f"{name} must not be a masked array (its mask would be ignored); received a "
@@ -57,7 +63,7 @@ def _as_array(x, name):
     return arr
 
 
-def _as_period(shape, ndim, name="shape"):
+def _as_period(shape: int | Sequence[int], ndim: int, name: str = "shape") -> tuple[int, ...]:
     dims = (shape,) if isinstance(shape, numbers.Integral) else shape
     try:
         dims = tuple(dims)
@@ -79,7 +85,7 @@ def _as_period(shape, ndim, name="shape"):
     return tuple(int(d) for d in dims)
 
 
-def alias(y, shape):
+def alias(y: ArrayLike, shape: int | Sequence[int]) -> np.ndarray:
     """Fold ``y`` onto one period: ``out[n] = sum_j y[n + j L]`` on every axis.
 
     .. math:: \\mathrm{out}[n] = \\sum_{j \\ge 0} y[n + j L], \\qquad n = 0, \\dots, L - 1,
@@ -125,13 +131,13 @@ def alias(y, shape):
     return out.astype(y.dtype, copy=False)
 
 
-def _pad_object(arr, pad):
+def _pad_object(arr: np.ndarray, pad: Sequence[tuple[int, int]]) -> np.ndarray:
     out = np.zeros([n + a + b for n, (a, b) in zip(arr.shape, pad, strict=True)], dtype=object)
     out[tuple(slice(a, a + n) for n, (a, _) in zip(arr.shape, pad, strict=True))] = arr
     return out
 
 
-def _operands(f, g):
+def _operands(f: ArrayLike, g: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     f = _as_array(f, "f")
     g = _as_array(g, "g")
     if f.ndim != g.ndim:
@@ -147,13 +153,13 @@ def _operands(f, g):
     return f, g
 
 
-def _linear(f, g, correlate, method):
+def _linear(f: np.ndarray, g: np.ndarray, correlate: bool, method: Method) -> np.ndarray:
     if f.dtype.kind == "O" or g.dtype.kind == "O":
         return (exact.correlate if correlate else exact.convolve)(f, g, "full")
     return (_correlate if correlate else _convolve)(f, g, "full", method)
 
 
-def circular_convolve(f, g, method="auto"):
+def circular_convolve(f: ArrayLike, g: ArrayLike, method: Method = "auto") -> np.ndarray:
     """Circular convolution ``f ⊛ g`` with the period of ``g``'s shape.
 
     .. math:: (f \\circledast g)[n] = \\sum_m f[m]\\, g[(n - m) \\bmod N],
@@ -192,7 +198,7 @@ def circular_convolve(f, g, method="auto"):
     return alias(_linear(f, g, False, method), g.shape)
 
 
-def circular_correlate(f, g, method="auto"):
+def circular_correlate(f: ArrayLike, g: ArrayLike, method: Method = "auto") -> np.ndarray:
     """Circular cross-correlation ``f ⋆_N g`` with the period of ``g``'s shape.
 
     .. math:: (f \\star_N g)[k] = \\sum_m \\overline{f[m]}\\, g[(m + k) \\bmod N],
@@ -232,7 +238,7 @@ def circular_correlate(f, g, method="auto"):
     return np.roll(folded, [-(m - 1) for m in f.shape], axis=tuple(range(f.ndim)))
 
 
-def circulant(f):
+def circulant(f: ArrayLike) -> np.ndarray:
     """The circulant matrix of ``f``: ``C[n, m] = f[(n - m) mod N]``, so ``C @ g = f ⊛ g``.
 
     .. math:: C[n, m] = f[(n - m) \\bmod N], \\qquad n, m = 0, \\dots, N - 1 .

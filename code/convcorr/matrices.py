@@ -18,10 +18,15 @@ The entries are copied from ``f`` with its dtype, so integer and exact (object: 
 the matrix has ``prod(output shape) * prod(shape)`` entries.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["convolution_matrix", "correlation_matrix"]
 
@@ -29,7 +34,7 @@ _MODES = ("full", "same", "valid")
 _KINDS = "biufcO"
 
 
-def _as_kernel(f):
+def _as_kernel(f: Any) -> np.ndarray:
     if isinstance(f, np.ma.MaskedArray):
         raise TypeError(
             "f must not be a masked array (its mask would be ignored); received a "
@@ -64,7 +69,7 @@ def _as_kernel(f):
     return arr.astype(np.int64) if arr.dtype.kind == "b" else arr
 
 
-def _as_shape(shape, ndim):
+def _as_shape(shape: int | Sequence[int], ndim: int) -> tuple[int, ...]:
     dims = (shape,) if isinstance(shape, numbers.Integral) else shape
     try:
         dims = tuple(dims)
@@ -82,7 +87,7 @@ def _as_shape(shape, ndim):
     return tuple(int(d) for d in dims)
 
 
-def _window(M, N, mode):
+def _window(M: int, N: int, mode: str) -> tuple[int, int]:
     """(start, length) of the samples of the full output (length M + N - 1) that mode keeps."""
     if mode == "full":
         return 0, M + N - 1
@@ -91,7 +96,7 @@ def _window(M, N, mode):
     return min(M, N) - 1, abs(M - N) + 1
 
 
-def convolution_matrix(f, shape, mode="full"):
+def convolution_matrix(f: ArrayLike, shape: int | Sequence[int], mode: str = "full") -> np.ndarray:
     """The matrix of ``g ↦ f * g`` for signals ``g`` of the given shape.
 
     .. math:: (f * g)[n] = \\sum_j T[n, j]\\, g[j], \\qquad T[n, j] = f[n - j]
@@ -165,7 +170,7 @@ def convolution_matrix(f, shape, mode="full"):
     return T
 
 
-def correlation_matrix(f, shape, mode="full"):
+def correlation_matrix(f: ArrayLike, shape: int | Sequence[int], mode: str = "full") -> np.ndarray:
     """The matrix of ``g ↦ f ⋆ g`` for signals ``g`` of the given shape.
 
     .. math:: (f \\star g)[k] = \\sum_j C[k, j]\\, g[j], \\qquad C[k, j] = \\overline{f[j - k]}

@@ -20,14 +20,18 @@ FFT of its first argument) after ``numpy.fft.fftshift``. Defined in chapter 3 (T
 side of the continuous identities).
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["coherence", "cross_spectrum"]
 
 
-def _sequence(x, name):
+def _sequence(x: Any, name: str) -> np.ndarray:
     if isinstance(x, np.ma.MaskedArray):
         raise TypeError(f"{name} must not be a masked array; received a numpy.ma.MaskedArray")
     arr = np.asarray(x)
@@ -44,7 +48,7 @@ def _sequence(x, name):
     return arr.astype(np.complex128 if arr.dtype.kind == "c" else np.float64)
 
 
-def _segments(x, y, segment):
+def _segments(x: ArrayLike, y: ArrayLike, segment: int) -> tuple[np.ndarray, np.ndarray, int]:
     x = _sequence(x, "x")
     y = _sequence(y, "y")
     if x.size != y.size:
@@ -61,7 +65,7 @@ def _segments(x, y, segment):
     return x, y, segment
 
 
-def _windowed_ffts(x, segment):
+def _windowed_ffts(x: np.ndarray, segment: int) -> tuple[np.ndarray, float]:
     """FFTs of the Hann-windowed segments of ``x`` (hop ``segment // 2``), one per row."""
     n = np.arange(segment)
     window = 0.5 - 0.5 * np.cos(2 * np.pi * n / segment)  # periodic Hann, SciPy's 'hann'
@@ -71,7 +75,7 @@ def _windowed_ffts(x, segment):
     return np.fft.fft(frames, axis=1), np.sum(window**2)
 
 
-def cross_spectrum(x, y, segment=256):
+def cross_spectrum(x: ArrayLike, y: ArrayLike, segment: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Welch estimate of the cross-power spectral density ``S_XY(ν)``, conjugate on ``x``.
 
     Cut ``x`` and ``y`` into segments of ``segment`` samples that overlap by
@@ -119,7 +123,7 @@ def cross_spectrum(x, y, segment=256):
     return np.fft.fftshift(np.fft.fftfreq(segment)), np.fft.fftshift(s_xy)
 
 
-def coherence(x, y, segment=256):
+def coherence(x: ArrayLike, y: ArrayLike, segment: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Welch estimate of the magnitude-squared coherence ``|S_XY|² / (S_XX S_YY)``.
 
     The three spectra are :func:`cross_spectrum` estimates over the same segments, so

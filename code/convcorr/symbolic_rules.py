@@ -24,10 +24,17 @@ The operand transforms, each returning a ``sympy.Lambda`` of ``var``::
 (a refuted identity with its point and both values).
 """
 
+from __future__ import annotations
+
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    from .symbolic import Verdict
 
 __all__ = [
     "Rule",
@@ -68,7 +75,7 @@ class Rule:
     label: str | None
 
 
-def _check_function(fn, name):
+def _check_function(fn: Any, name: str) -> None:
     if not callable(fn):
         raise TypeError(
             f"{name} must be a function of one variable (a sympy Lambda or Function); "
@@ -76,12 +83,12 @@ def _check_function(fn, name):
         )
 
 
-def _check_symbol(x, name):
+def _check_symbol(x: Any, name: str) -> None:
     if not isinstance(x, sp.Symbol):
         raise TypeError(f"{name} must be a sympy Symbol; received {type(x).__name__} {x!r}")
 
 
-def _check_expr(x, name):
+def _check_expr(x: Any, name: str) -> sp.Basic:
     try:
         return sp.sympify(x, strict=True)
     except (sp.SympifyError, TypeError):
@@ -90,28 +97,28 @@ def _check_expr(x, name):
         ) from None
 
 
-def shift(f, a, var):
+def shift(f: Callable, a: sp.Expr | float, var: sp.Symbol) -> sp.Lambda:
     """The shifted function ``T_a f``: ``x ↦ f(x − a)``, a Lambda of ``var``."""
     _check_function(f, "f")
     _check_symbol(var, "var")
     return sp.Lambda(var, f(var - _check_expr(a, "a")))
 
 
-def reflect(f, var):
+def reflect(f: Callable, var: sp.Symbol) -> sp.Lambda:
     """The reversal ``R f``: ``x ↦ f(−x)``, a Lambda of ``var``."""
     _check_function(f, "f")
     _check_symbol(var, "var")
     return sp.Lambda(var, f(-var))
 
 
-def conjugate(f, var):
+def conjugate(f: Callable, var: sp.Symbol) -> sp.Lambda:
     """The conjugate function ``x ↦ conj(f(x))`` (no reversal), a Lambda of ``var``."""
     _check_function(f, "f")
     _check_symbol(var, "var")
     return sp.Lambda(var, sp.conjugate(f(var)))
 
 
-def scale(f, c, var):
+def scale(f: Callable, c: sp.Expr | float, var: sp.Symbol) -> sp.Lambda:
     """The compressed function ``x ↦ f(c x)``, a Lambda of ``var``; ``c`` must not be 0."""
     _check_function(f, "f")
     _check_symbol(var, "var")
@@ -121,7 +128,7 @@ def scale(f, c, var):
     return sp.Lambda(var, f(c * var))
 
 
-def differentiate(f, var):
+def differentiate(f: Callable, var: sp.Symbol) -> Callable[[sp.Expr], sp.Expr]:
     """The derivative ``f′`` as a callable: :func:`convcorr.symbolic.derivative` of ``f``.
 
     For a closed form ``f`` the value is the explicit derivative; for an undefined function
@@ -135,7 +142,15 @@ def differentiate(f, var):
     return S.derivative(f)
 
 
-def operand_rules(f, g, h, t, *, a, c):
+def operand_rules(
+    f: Callable,
+    g: Callable,
+    h: Callable,
+    t: sp.Symbol,
+    *,
+    a: sp.Expr | float,
+    c: sp.Expr | float,
+) -> tuple[Rule, ...]:
     """The operand rules of chapter 2, and two wrong ones, for given operands.
 
     Parameters
@@ -168,13 +183,15 @@ def operand_rules(f, g, h, t, *, a, c):
         raise ValueError(f"c must be positive; received {c}")
     s = sp.Dummy("s", real=True)
 
-    def conv(p, q, at=t):
+    def conv(p: Callable, q: Callable, at: sp.Expr = t) -> sp.Integral:
         return S.convolution(p, q, at)
 
-    def corr(p, q, at=t):
+    def corr(p: Callable, q: Callable, at: sp.Expr = t) -> sp.Integral:
         return S.correlation(p, q, at)
 
-    def rule(statement, lhs, rhs, label, holds=True):
+    def rule(
+        statement: str, lhs: sp.Expr, rhs: sp.Expr, label: str | None, holds: bool = True
+    ) -> Rule:
         return Rule(statement, lhs, rhs, holds, label)
 
     d_corr = sp.Derivative(corr(f, g), t)
@@ -274,7 +291,7 @@ def operand_rules(f, g, h, t, *, a, c):
     )
 
 
-def _check_verdict(verdict):
+def _check_verdict(verdict: Any) -> None:
     if not all(hasattr(verdict, n) for n in ("status", "counterexample", "reason")):
         raise TypeError(
             "verdict must be a convcorr.symbolic.Verdict (from check_identity); "
@@ -284,14 +301,14 @@ def _check_verdict(verdict):
         raise ValueError("verdict is 'false' but carries no counterexample point")
 
 
-def _number(z, digits):
+def _number(z: complex, digits: int) -> str:
     z = complex(z)
     if abs(z.imag) <= 1e-12 * max(1.0, abs(z.real)):
         return f"{z.real:.{digits}g}"
     return f"{z.real:.{digits}g}{z.imag:+.{digits}g}i"
 
 
-def verdict_cell(verdict, *, digits=3):
+def verdict_cell(verdict: Verdict, *, digits: int = 3) -> str:
     """A verdict as a table cell for :func:`convcorr.book.html_table`.
 
     ``"holds"`` or ``"undecided"`` as they are; a refutation as ``false at $a = 0.65$,
@@ -312,7 +329,7 @@ def verdict_cell(verdict, *, digits=3):
     )
 
 
-def verdict_lines(verdict, *, width=78, digits=6):
+def verdict_lines(verdict: Verdict, *, width: int = 78, digits: int = 6) -> list[str]:
     """A verdict as printed lines, none longer than ``width`` characters.
 
     The status (and for ``"false"`` the point), both values at that point, then the reason

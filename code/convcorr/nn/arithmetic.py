@@ -9,7 +9,11 @@ conventions), which checks each formula against a layer written as a loop and, w
 installed, against PyTorch.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +25,7 @@ __all__ = [
 ]
 
 
-def _count(value, name, minimum):
+def _count(value: Any, name: str, minimum: int) -> int:
     if (
         not isinstance(value, numbers.Integral)
         or isinstance(value, (bool, np.bool_))
@@ -31,7 +35,7 @@ def _count(value, name, minimum):
     return int(value)
 
 
-def _padding(padding):
+def _padding(padding: int | tuple[int, int] | list[int]) -> tuple[int, ...]:
     """``(before, after)`` from an int (both sides) or a pair."""
     items = padding if isinstance(padding, (tuple, list)) else (padding, padding)
     if len(items) != 2:
@@ -41,7 +45,14 @@ def _padding(padding):
     return tuple(_count(p, "padding", 0) for p in items)
 
 
-def conv_output_size(n, k, *, stride=1, padding=0, dilation=1):
+def conv_output_size(
+    n: int,
+    k: int,
+    *,
+    stride: int = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int = 1,
+) -> int:
     """Output length of a convolution layer (a framework's correlation) along one axis.
 
     .. math::
@@ -87,7 +98,9 @@ def conv_output_size(n, k, *, stride=1, padding=0, dilation=1):
     return (n + before + after - span) // s + 1
 
 
-def same_padding(n, k, *, stride=1, dilation=1, lower=False):
+def same_padding(
+    n: int, k: int, *, stride: int = 1, dilation: int = 1, lower: bool = False
+) -> tuple[int, int]:
     """Zeros ``(before, after)`` of 'SAME' padding along one axis (TensorFlow, JAX, PyTorch).
 
     The output keeps ``ceil(n / s)`` samples; the zeros needed in total are
@@ -128,7 +141,15 @@ def same_padding(n, k, *, stride=1, dilation=1, lower=False):
     return (large, small) if lower else (small, large)
 
 
-def transposed_output_size(m, k, *, stride=1, padding=0, dilation=1, output_padding=0):
+def transposed_output_size(
+    m: int,
+    k: int,
+    *,
+    stride: int = 1,
+    padding: int = 0,
+    dilation: int = 1,
+    output_padding: int = 0,
+) -> int:
     """Output length of a transposed convolution layer along one axis (PyTorch's rule).
 
     .. math::
@@ -177,7 +198,7 @@ def transposed_output_size(m, k, *, stride=1, padding=0, dilation=1, output_padd
     return n
 
 
-def receptive_field(layers):
+def receptive_field(layers: Iterable[tuple[int, int, int]]) -> tuple[int, int]:
     """Receptive field and jump of a stack of convolution (or pooling) layers, one axis.
 
     With ``r_0 = 1`` and ``j_0 = 1`` (one input sample, adjacent samples one apart),
