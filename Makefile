@@ -21,8 +21,8 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 HTML_WORKERS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint format unit nbval checks html-check built-html-check screenshots execute \
-	serve lab bench clean remake-venv mutants mutants-ci
+.PHONY: book pdf test lint format unit nbval checks html-check built-html-check screenshots \
+	execute serve lab bench clean remake-venv mutants mutants-ci
 
 _PY_ID = import sys; print(sys.base_prefix, sys.version)
 ifneq ($(filter command line environment,$(origin PYTHON)),)
@@ -53,6 +53,14 @@ book: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
 	@echo "The book is at $(CURDIR)/_build/html/index.html (make serve to read it on 127.0.0.1:$(PORT))"
 
+# The whole book as one PDF, printed from the built HTML by the system Chromium
+# (tools/make_pdf.py; CHROMIUM=/path overrides), into the site: _build/html/convcorr.pdf,
+# which every page's download menu links to. About 30 s on two cores.
+MAKE_PDF := $(BIN)/python tools/make_pdf.py
+
+pdf: book
+	$(MAKE_PDF)
+
 lint: $(STAMP)
 	$(BIN)/ruff check code tests benchmarks chapters _ext tools
 	$(BIN)/ruff format --check code tests benchmarks chapters _ext tools
@@ -78,9 +86,11 @@ checks: $(STAMP) $(NODE_STAMP)
 html-check: $(STAMP)
 	$(BIN)/pytest -p no:nbval -m browser -n $(HTML_WORKERS) tests
 
-# The browser checks need the built book, not the test run's results.
+# The browser checks need the built book, not the test run's results; the PDF is printed
+# from that build before them, so tests/test_pdf.py checks the PDF that gets published.
 built-html-check: $(STAMP) $(NODE_STAMP)
 	$(JB_BUILD)
+	$(MAKE_PDF)
 	$(MAKE) --no-print-directory html-check
 
 # Full-page screenshots of every page, desktop and phone, light and dark, into
