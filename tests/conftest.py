@@ -4,6 +4,8 @@ Test modules import the tables directly (``from conftest import MODES``) to
 parametrize with them, and use the fixtures by name.
 """
 
+import os
+
 import numpy as np
 import pytest
 import scipy.signal
@@ -17,6 +19,7 @@ __all__ = [
     "MODES",
     "SHAPES",
     "direct_always",
+    "import_torch",
     "integer_reference",
     "mode_cases",
     "random_array",
@@ -104,3 +107,24 @@ def valid_possible(f_shape, g_shape):
 def rng():
     """A fresh generator with a fixed seed for every test."""
     return np.random.default_rng(20260808)
+
+
+#: How many tests compare with PyTorch (tests/test_nn.py, tests/test_nn_arithmetic.py).
+TORCH_CROSS_CHECKS = 19
+
+
+def import_torch():
+    """``torch``, or skip the calling test with how to install it (fail it under ``CI=true``)."""
+    try:
+        import torch
+    except ImportError:
+        hint = (
+            f"PyTorch CPU is the reference of {TORCH_CROSS_CHECKS} conv2d cross-checks: "
+            "`.venv/bin/pip install -r benchmarks/requirements.txt` installs torch 2.13.0; "
+            "on Linux PyPI's wheel is the CUDA build (gigabytes), so set "
+            "PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu first for the CPU one"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PyTorch is missing on CI. {hint}")
+        pytest.skip(hint)
+    return torch

@@ -3,10 +3,10 @@ layer (real and complex), conv2d against an independent reference and against
 PyTorch. Bad input is tested in test_nn_validation.py."""
 
 import importlib
-import os
 
 import numpy as np
 import pytest
+from conftest import import_torch
 
 import convcorr
 from convcorr import nn
@@ -261,21 +261,6 @@ def test_twin_networks_give_the_same_logits(rng):
 
 
 # ------------------------------------------------------------------ PyTorch
-def import_torch():
-    try:
-        import torch
-    except ImportError:
-        hint = (
-            "PyTorch CPU is the reference of the conv2d cross-checks: "
-            "`.venv/bin/pip install -r benchmarks/requirements.txt` installs it from "
-            "PyTorch's CPU wheel index (PyPI's torch is the CUDA build, gigabytes)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PyTorch is missing on CI. {hint}")
-        pytest.skip(hint)
-    return torch
-
-
 @pytest.mark.parametrize("kind", nn.KINDS)
 @pytest.mark.parametrize(("stride", "padding", "kernel"), GEOMETRIES)
 def test_conv2d_matches_pytorch(rng, kind, stride, padding, kernel):

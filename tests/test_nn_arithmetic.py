@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import import_torch
 
 from convcorr import nn
 from convcorr.nn.arithmetic import (
@@ -21,15 +22,6 @@ from convcorr.nn.arithmetic import (
     transposed_output_size,
 )
 from convcorr.nn.transposed import conv_transpose2d
-
-
-def import_torch():
-    try:
-        import torch
-    except ImportError:
-        pytest.skip("PyTorch is not installed (pip install -r benchmarks/requirements.txt)")
-    return torch
-
 
 GRID = list(itertools.product(range(1, 13), range(1, 5), range(1, 4), range(3), range(1, 4)))
 
