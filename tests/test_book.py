@@ -96,8 +96,10 @@ def test_stacked_puts_each_reason_under_its_step():
     d.substitute(t - sp.Symbol("tau", real=True), u, book.integral(f(t - u) * g(u), u), "slide")
     text = book.stacked(d).data
     lines = text.split(r"\\")
-    assert len(lines) == 2 * len(d.steps)
-    assert r"\text{slide}" in lines[3] and r"\text{definition}" in lines[1]
+    assert len(lines) == 2 * len(d.steps) + 1
+    # the left-hand side alone on the first line, then each step and its reason below it
+    assert lines[0].strip().endswith("&(f * g)(t)") and "=" not in lines[0]
+    assert r"\text{definition}" in lines[2] and r"\text{slide}" in lines[4]
     with pytest.raises(TypeError, match="Derivation"):
         book.stacked("not a derivation")
 

@@ -235,18 +235,19 @@ def stacked(derivation):
 
     Reads only the public ``lhs`` and ``steps`` of a :class:`convcorr.symbolic.Derivation`
     (``step.latex()``, ``step.why``, ``step.note``) and returns an ``IPython.display.Math``
-    object whose ``aligned`` block alternates ``= expression`` lines with indented reason lines.
+    object whose ``aligned`` block starts with the left-hand side on a line of its own (beside
+    the first expression it made the line too wide for a phone), then alternates
+    ``= expression`` lines with indented reason lines.
     """
     from IPython.display import Math
 
     steps = getattr(derivation, "steps", None)
     if not steps or not isinstance(getattr(derivation, "lhs", None), str):
         raise TypeError(f"derivation must be a Derivation with steps; got {derivation!r}")
-    lines = []
-    for i, step in enumerate(steps):
-        head = derivation.lhs if i == 0 else ""
+    lines = [f"&{derivation.lhs}"]
+    for step in steps:
         note = "" if step.note is None else rf",\ {step.note}"
-        lines.append(f"{head} &= {step.latex()}")
+        lines.append(rf"&\quad= {step.latex()}")
         lines.append(rf"&\qquad\small{{\color{{gray}}{{{_why_tex(step.why)}{note}}}}}")
     return Math("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}")
 
