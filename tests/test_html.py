@@ -366,6 +366,9 @@ def _layout_failures(page, width_name):
         what = f"{box['tag']}.{box['cls']} {box['width']} px in a {box['box']} px box"
         if width_name == "desktop":
             failures.append(f"wider than the column: {what}: {box['text']!r}")
+        elif box["tag"] == "mjx-container" and "cc-wide-inline" not in box["cls"]:
+            # a formula read by scrolling sideways loses its left part: break it into lines
+            failures.append(f"display math wider than the phone column: {what}: {box['text']!r}")
         elif box["overflow"] not in ("auto", "scroll") or not box["cue"]:
             failures.append(f"clipped with no scroll cue: {what}: {box['text']!r}")
     failures += [f"inline math cut off: {m}" for m in page.evaluate(_js("inline_math"))]
