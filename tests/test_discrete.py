@@ -506,3 +506,25 @@ def test_the_guard_scales_at_the_edges_of_its_window(dtype, rng):
             out = convcorr.convolve(a, b, "full", method)
             err = np.abs(out - ref).max()
             assert err <= tol * np.abs(ref).max(), (ef, eg, method, err)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("part", ["real", "imag"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_the_finiteness_screen_sees_either_part_of_a_long_complex_array(bad, part, layout, rng):
+    # past ONE_THREAD_DOT samples a complex array is screened as its real view: a NaN or an
+    # infinity in one part alone, anywhere and in any memory layout, must still be seen
+    from convcorr._checks import screen_finite
+
+    x = (rng.standard_normal((130, 130)) + 1j * rng.standard_normal((130, 130))).astype("complex64")
+    if layout == "F":
+        x = np.asfortranarray(x)
+    elif layout == "strided":
+        x = np.concatenate([x, x], axis=1)[:, ::2]
+    assert x.size > ONE_THREAD_DOT and screen_finite(x)
+    for index in [(0, 0), (129, 129), (64, 3)]:
+        y = x.copy(order="K") if layout != "strided" else x.copy()
+        if layout == "strided":
+            y = np.concatenate([y, y], axis=1)[:, ::2]
+        getattr(y, part)[index] = bad
+        assert not screen_finite(y), (index, part, layout)

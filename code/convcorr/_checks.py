@@ -107,10 +107,15 @@ def screen_finite(x: np.ndarray) -> bool:
     non-finite entry or merely finite entries so large that the sum
     overflows, which the caller must then tell apart with an exact check.
     Longer arrays: ``numpy.isfinite`` (exact), which unlike a long BLAS dot
-    product never waits for other threads.
+    product never waits for other threads; of a complex array in memory order,
+    on its real and imaginary parts as one real array (2-4 times faster than
+    ``isfinite`` of the complex numbers; a part is NaN or infinite exactly when
+    the number is not finite).
     """
     if x.size <= ONE_THREAD_DOT:
         return math.isfinite(abs(np.vdot(x, x)))
+    if x.dtype.kind == "c" and x.flags.forc:
+        x = x.ravel(order="K").view(x.real.dtype)
     return bool(np.isfinite(x).all())
 
 
