@@ -14,7 +14,8 @@ import pytest
 import scipy.signal
 from conftest import DTYPES, MODES, integer_reference, mode_cases, small_ints
 
-from convcorr import methods, plan
+import convcorr
+from convcorr import costmodel, methods, plan
 
 TOL = {"float32": 1e-5, "complex64": 1e-5, "float64": 1e-12, "complex128": 1e-12}
 
@@ -190,3 +191,30 @@ def test_overlap_add_in_several_chunks_equals_the_defining_sum(dtype, rng, monke
             ref = integer_reference(op, f, g, "full")
             ref = ref.real if np.dtype(dtype).kind == "f" else ref
             assert np.abs(out - ref).max() <= TOL[dtype] * np.abs(ref).max(), (k, n, op)
+
+
+@pytest.mark.parametrize("dtype", [*DTYPES, "int64", "bool"])
+@pytest.mark.parametrize("g_shape", [(7,), (3, 5), (2, 3, 4)])
+def test_a_one_sample_kernel_scales_the_signal_in_every_mode(g_shape, dtype, rng):
+    # one product per output, no dot-product call per output: f[0] g, conj(f[0]) g for ⋆,
+    # in every mode and under every method, equal to the exact defining sums
+    f_shape = (1,) * len(g_shape)
+    g = small_ints(rng, g_shape, dtype)
+    for f in (small_ints(rng, f_shape, dtype), np.ones(f_shape, dtype)):
+        for mode in MODES:
+            for op in ("convolve", "correlate"):
+                ref = integer_reference(op, f, g, mode)
+                for method in ("auto", "direct", "fft"):
+                    out = getattr(convcorr, op)(f, g, mode, method)
+                    assert out.shape == g.shape, (mode, op, method)
+                    assert np.allclose(out, ref, rtol=0, atol=1e-3), (mode, op, method)
+
+
+def test_auto_scales_by_a_one_sample_kernel():
+    # the direct sum of a one-sample kernel is one pass over the signal: nothing is cheaper
+    for g_shape in [(30_021,), (21, 31), (40, 40, 40), (2_000_000,)]:
+        f_shape = (1,) * len(g_shape)
+        for dtype in DTYPES:
+            for mode in MODES:
+                picked = costmodel.choose_method(f_shape, g_shape, dtype, mode=mode)
+                assert picked == "direct", (g_shape, dtype, mode)

@@ -230,7 +230,11 @@ def _predict(
         x = features(term, f_shape, g_shape, real, mode)
         return math.fsum(a * b for a, b in zip(c[term], x))
 
-    if len(f_shape) == 1:
+    if math.prod(f_shape) == 1:
+        # methods.direct scales g by the one sample: a call and one pass, priced as
+        # the 1-D call's fixed cost and the FFT's per-sample pass
+        direct = c["direct_1d"][0] + c["fft"][2] * math.prod(g_shape)
+    elif len(f_shape) == 1:
         direct = price("direct_1d")
     elif plan.direct_plan(f_shape, g_shape, mode, real)[0] == "flat":
         # the 1-D sum it runs, and the fixed cost of an N-D call (its plan, its layout)

@@ -211,9 +211,31 @@ def direct(
         f = f.astype(dtype, copy=False)
     if g.dtype is not dtype:
         g = g.astype(dtype, copy=False)
+    if f.size == 1 and strategy is None:
+        return _one_tap(f, g, correlate)
     if f.ndim == 1:
         return _direct_1d(f, g, mode, correlate)
     return _direct_nd(f, g, mode, correlate, strategy)
+
+
+def _one_tap(f: np.ndarray, g: np.ndarray, correlate: bool) -> np.ndarray:
+    """:func:`direct` for a kernel of one sample: ``f[0] g`` (``conj(f[0]) g`` for ``f ⋆ g``).
+
+    .. math:: (f * g)[n] = f[0]\\, g[n], \\qquad (f \\star g)[k] = \\overline{f[0]}\\, g[k]
+
+    With ``len(f) = 1`` on every axis, every mode keeps all of ``g``'s
+    indices: the full output has ``g``'s shape, ``'same'`` starts at
+    ``(1 - 1) // 2 = 0`` and ``'valid'`` keeps ``len(g) - 1 + 1`` outputs.
+    Each output is its one product, the same rounding as the defining sum;
+    NumPy's compiled sums would make one dot-product call per output.
+    """
+    tap = f.reshape(())
+    if correlate and f.dtype.kind == "c":
+        tap = np.conj(tap)
+    # quiet, as NumPy's compiled sums are: a NaN or infinity is the caller's screen to
+    # refuse (guards.screened), an overflow an infinite output like theirs
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.multiply(tap, g, order="C")
 
 
 def _direct_1d(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.ndarray:
