@@ -15,33 +15,18 @@ chromium``); never ``playwright install``.
 """
 
 import argparse
-import contextlib
-import functools
-import http.server
 import io
 import logging
-import os
 import re
-import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 
 import yaml
+from offline_browser import CHROMIUM_ARGS, chromium, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSEMBLE_JS = Path(__file__).with_name("make_pdf.js")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--proxy-server=http://127.0.0.1:9",  # nothing leaves the machine
-]
 TIMEOUT_MS = 300_000
 # Frames of the animation shown on paper (evenly spaced, first and last included).
 ANIMATION_FRAMES = 4
@@ -119,51 +104,6 @@ def book_meta(root=ROOT):
         "url": SITE,
         "source": config["repository"]["url"],
     }
-
-
-def chromium():
-    """The Chromium to print with: ``$CHROMIUM``, else ``chromium`` on the PATH.
-
-    Returns
-    -------
-    str
-        Path of the executable; exits with a hint when there is none.
-    """
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-    if not found:
-        sys.exit("make_pdf: Chromium not found: `apt-get install -y chromium` or set CHROMIUM")
-    return found
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on a free loopback port for the duration of the block.
-
-    Parameters
-    ----------
-    directory : pathlib.Path
-        The HTML build.
-
-    Yields
-    ------
-    str
-        The base URL, ``http://127.0.0.1:PORT``.
-    """
-    handler = functools.partial(_Quiet, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def assemble(page, base, root=ROOT):

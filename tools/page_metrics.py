@@ -18,27 +18,14 @@ Usage: ``.venv/bin/python tools/page_metrics.py [chapters/01_two_operations.html
 (default: every chapter and the intro). Build first (``make book``).
 """
 
-import functools
-import http.server
-import shutil
 import sys
-import threading
 from pathlib import Path
 
+from offline_browser import CHROMIUM_ARGS, chromium, serve
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--proxy-server=http://127.0.0.1:9",
-]
 
 # The same measures as the browser checks (tests/test_html.py), from the same scripts.
 CHECKS = ROOT / "tests" / "html_checks"
@@ -53,11 +40,6 @@ BYTES_JS = """() => {
   const res = performance.getEntriesByType('resource');
   return (nav ? nav.decodedBodySize : 0) + res.reduce((s, r) => s + r.decodedBodySize, 0);
 }"""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def measure(context, base, path):
@@ -80,18 +62,13 @@ def main(paths):
     if not paths:
         chapters = (HTML / "chapters").glob("*.html")
         paths = ["intro.html", *sorted(f"chapters/{p.name}" for p in chapters)]
-    handler = functools.partial(_Quiet, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    chromium = shutil.which("chromium")
     total_code = total_height = 0.0
     print(
         f"{'page':44} {'code%':>6} {'wide@390':>8} {'cut@1366':>8} {'eq':>4} "
         f"{'eqlinks':>7} {'KB':>6} {'markers':>7}"
     )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+    with serve(HTML) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         for path in paths:
             context = browser.new_context(viewport={"width": 1366, "height": 900})
             r = measure(context, base, path)
@@ -105,7 +82,6 @@ def main(paths):
             )
         browser.close()
     print(f"{'all pages':44} {100 * total_code / total_height:6.1f}")
-    httpd.shutdown()
 
 
 if __name__ == "__main__":
