@@ -3,6 +3,7 @@
 import contextlib
 import ctypes
 import math
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -110,6 +111,43 @@ _REFIRE_INTERVAL = 0.05
 _REFIRE_COUNT = 200
 
 
+_HOOK_LOCK = threading.Lock()
+_HOOK_USERS = 0
+_HOOK_BEFORE: list[Callable] = []
+
+
+def _drop_swallowed_timeouts(unraisable: object) -> None:
+    """An unraisable-exception hook that drops a :class:`Timeout`, passes on the rest.
+
+    A timeout that lands in a garbage-collector callback or a finalizer cannot
+    propagate; Python reports it as "Exception ignored in ..." (pytest fails the test
+    on it). The watchdog raises it again, so the report is noise.
+    """
+    if getattr(unraisable, "exc_type", None) is Timeout:
+        return
+    (_HOOK_BEFORE[-1] if _HOOK_BEFORE else sys.__unraisablehook__)(unraisable)
+
+
+@contextlib.contextmanager
+def _timeouts_not_reported() -> Iterator[None]:
+    """Install :func:`_drop_swallowed_timeouts` while any budget in any thread is armed."""
+    global _HOOK_USERS
+    with _HOOK_LOCK:
+        _HOOK_USERS += 1
+        if _HOOK_USERS == 1:
+            _HOOK_BEFORE.append(sys.unraisablehook)
+            sys.unraisablehook = _drop_swallowed_timeouts
+    try:
+        yield
+    finally:
+        with _HOOK_LOCK:
+            _HOOK_USERS -= 1
+            if _HOOK_USERS == 0:
+                previous = _HOOK_BEFORE.pop()
+                if sys.unraisablehook is _drop_swallowed_timeouts:  # else: not ours to undo
+                    sys.unraisablehook = previous
+
+
 @contextlib.contextmanager
 def budget(seconds: float | None) -> Iterator[None]:
     """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
@@ -124,6 +162,8 @@ def budget(seconds: float | None) -> Iterator[None]:
     has ended (at most ``_REFIRE_COUNT`` times): an asynchronous exception that lands
     in a finalizer run by the garbage collector, or in C code that clears errors, is
     swallowed, and a single one once left a 0.5 s budget spinning for ten minutes.
+    While a budget is armed such swallowed timeouts are not reported as
+    "Exception ignored in ..." (see :func:`_drop_swallowed_timeouts`).
     """
     seconds = check_timeout(seconds)
     if not math.isfinite(seconds) or getattr(_ACTIVE, "depth", 0):
@@ -149,19 +189,21 @@ def budget(seconds: float | None) -> Iterator[None]:
                 return
 
     watchdog = threading.Thread(target=watch, name="convcorr-budget", daemon=True)
-    _ACTIVE.depth = 1
-    watchdog.start()
-    try:
-        yield
-    finally:
-        # the state is reset regardless, or every later budget would take itself for a
-        # nested one and set no limit
+    with _timeouts_not_reported():
+        _ACTIVE.depth = 1
+        watchdog.start()
         try:
-            _disarm(lock, ended)
+            yield
         finally:
-            _ACTIVE.depth = 0
-        # one timeout may have been sent and not yet raised; after _disarm no other comes
-        _set_async_exception(target, None)
+            # the state is reset regardless, or every later budget would take itself
+            # for a nested one and set no limit
+            try:
+                _disarm(lock, ended)
+            finally:
+                _ACTIVE.depth = 0
+            # one timeout may have been sent and not yet raised; after _disarm no other
+            # comes
+            _set_async_exception(target, None)
 
 
 def _disarm(lock: threading.Lock, ended: threading.Event) -> None:
