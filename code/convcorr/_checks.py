@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .plan import MODES, mode_slices
+from .plan import MODES
 
 
 def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
@@ -163,20 +163,19 @@ def check_same_ndim(f: np.ndarray, g: np.ndarray, names: tuple[str, str] = ("f",
 
 def check_operands(
     f: Any, g: Any, mode: Any, convert: Callable[[Any, str], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, tuple[slice, ...]]:
-    """The one boundary check of a convolution or correlation call.
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one boundary check of a convolution or correlation call's arguments.
 
     Validates ``mode``, converts both operands with ``convert(x, name)``
-    (:func:`as_signal` for numbers, ``exact.as_exact`` for exact entries),
-    checks their ``ndim`` and returns ``(f, g, keep)`` where ``keep`` are the
-    slices that cut the full output down to ``mode`` (raising for an
-    impossible ``'valid'``).
+    (:func:`as_signal` for numbers, ``exact.as_exact`` for exact entries)
+    and checks their ``ndim``. Whether their shapes make ``mode`` possible is
+    shape arithmetic, left to :func:`convcorr.plan.check_mode_possible`.
     """
     check_mode(mode)
     f = convert(f, "f")
     g = convert(g, "g")
     check_same_ndim(f, g)
-    return f, g, mode_slices(f.shape, g.shape, mode)
+    return f, g
 
 
 def result_dtype(f: np.ndarray, g: np.ndarray) -> np.dtype:

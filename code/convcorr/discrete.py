@@ -49,8 +49,9 @@ def _run(f: ArrayLike, g: ArrayLike, mode: str, method: str, correlate: bool) ->
     A plain call (:func:`_plain_call`) is checked in well under a
     microsecond and computed in the dtype of its operands; anything else
     gets the full checks, which accept it (converting lists, integers,
-    float16, other byte orders) or raise the precise error. Finiteness is
-    left to :func:`_dispatch`, which knows the method.
+    float16, other byte orders) or raise the precise error. Then, for both,
+    the shapes must make ``mode`` possible. Finiteness is left to
+    :func:`_dispatch`, which knows the method.
     """
     if _plain_call(f, g, mode, method):
         dtype = f.dtype
@@ -58,18 +59,21 @@ def _run(f: ArrayLike, g: ArrayLike, mode: str, method: str, correlate: bool) ->
             dtype = result_dtype(f, g)  # the common case skips result_type's overhead
     else:
         check_choice(method, "method", METHODS)
-        f, g, _ = check_operands(f, g, mode, as_signal)
+        f, g = check_operands(f, g, mode, as_signal)
         dtype = result_dtype(f, g)
+    if f.ndim > 1:  # of two non-empty 1-D operands one always covers the other
+        plan.check_mode_possible(f.shape, g.shape, mode)
     return _dispatch(f, g, dtype, mode, method, correlate)
 
 
 def _plain_call(f: object, g: object, mode: object, method: object) -> bool:
-    """Whether the common call passes every boundary check but finiteness, decided fast.
+    """Whether the common call passes every check of its arguments, decided fast.
 
     Two non-empty ndarrays (not subclasses such as masked arrays) of one
-    ``ndim``, floating or complex, a known mode and method and a possible
-    ``'valid'``. Anything else goes through the full checks, which accept it
-    or raise the precise error.
+    ``ndim``, floating or complex, a known mode and method. Anything else
+    goes through the full checks, which accept it or raise the precise
+    error. Neither looks at finiteness or at whether the shapes make the
+    mode possible.
     """
     return (
         type(f) is np.ndarray
@@ -83,8 +87,6 @@ def _plain_call(f: object, g: object, mode: object, method: object) -> bool:
         and isinstance(method, str)
         and mode in MODES
         and method in METHODS
-        # of two non-empty 1-D operands one always covers the other: every mode is possible
-        and (f.ndim == 1 or plan.mode_possible(f.shape, g.shape, mode))
     )
 
 

@@ -28,7 +28,7 @@ import sympy
 from numpy.typing import ArrayLike
 
 from ._checks import check_not_masked, check_not_scalar_or_empty, check_operands
-from .plan import full_shape
+from .plan import full_shape, mode_slices
 
 __all__ = ["convolve", "correlate", "equal", "reverse_conj", "symbols"]
 
@@ -122,7 +122,8 @@ def convolve(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     TypeError
         An entry that is not exact (a float, a string, ...).
     """
-    f, g, keep = check_operands(f, g, mode, as_exact)
+    f, g = check_operands(f, g, mode, as_exact)
+    keep = mode_slices(f.shape, g.shape, mode)
     out = np.empty(full_shape(f.shape, g.shape), dtype=object)
     for n in np.ndindex(out.shape):
         terms = []
@@ -167,7 +168,8 @@ def correlate(f: ArrayLike, g: ArrayLike, mode: str = "full") -> np.ndarray:
     TypeError
         As :func:`convolve`.
     """
-    f, g, keep = check_operands(f, g, mode, as_exact)
+    f, g = check_operands(f, g, mode, as_exact)
+    keep = mode_slices(f.shape, g.shape, mode)
     out = np.empty(full_shape(f.shape, g.shape), dtype=object)
     for i in np.ndindex(out.shape):
         k = tuple(a - (n - 1) for a, n in zip(i, f.shape, strict=True))

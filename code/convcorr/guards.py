@@ -155,14 +155,14 @@ def _limbs_run(
     """
     bits = _limb_bits(f, g, length)
     f_limbs, g_limbs = _limbs(f, bits), _limbs(g, bits)
-    out = np.zeros(plan.kept_shape(f.shape, g.shape, mode), dtype=np.int64)
+    out = 0  # the first product (shift 0) makes it an array of the kept shape
     for i, fl in enumerate(f_limbs):
         for j, gl in enumerate(g_limbs):
             shift = bits * (i + j)
             if shift >= 64:  # a multiple of 2**64 vanishes modulo 2**64
                 continue
             product = np.rint(run(fl, gl, np.float64, mode, correlate)).astype(np.int64)
-            out += product << shift
+            out = (product << shift) + out
     return out
 
 

@@ -215,7 +215,10 @@ def direct(
         return _one_tap(f, g, correlate)
     if f.ndim == 1:
         return _direct_1d(f, g, mode, correlate)
-    return _direct_nd(f, g, mode, correlate, strategy)
+    if strategy is None:
+        strategy = plan.direct_plan(f.shape, g.shape, mode, f.dtype.kind != "c")[0]
+    ranges = plan.kept_ranges(f.shape, g.shape, mode)
+    return _direct_nd(f, g, ranges, correlate, strategy)
 
 
 def _one_tap(f: np.ndarray, g: np.ndarray, correlate: bool) -> np.ndarray:
@@ -323,18 +326,21 @@ def _chunked_dots(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> n
 
 
 def _direct_nd(
-    f: np.ndarray, g: np.ndarray, mode: str, correlate: bool, strategy: str | None
+    f: np.ndarray,
+    g: np.ndarray,
+    ranges: tuple[tuple[int, int], ...],
+    correlate: bool,
+    strategy: str,
 ) -> np.ndarray:
-    """N-D direct sum over the kept outputs, by the strategy of :func:`convcorr.plan.direct_plan`.
+    """N-D direct sum over the kept outputs ``ranges`` (start, length per axis), by ``strategy``.
 
-    Correlation is the convolution with ``conj(f)`` reversed: the reversal is
-    a view, the conjugate a copy of ``f`` only when ``f`` is complex. The flat
-    strategy with ``f`` the smaller operand needs neither: its 1-D sum is a
+    ``ranges`` and ``strategy`` come from the plan (:func:`convcorr.plan.kept_ranges`,
+    :func:`convcorr.plan.direct_plan`), computed once per shape. Correlation is
+    the convolution with ``conj(f)`` reversed: the reversal is a view, the
+    conjugate a copy of ``f`` only when ``f`` is complex. The flat strategy
+    with ``f`` the smaller operand needs neither: its 1-D sum is a
     correlation, whose kernel is ``f`` itself (see :func:`_flat_kept`).
     """
-    if strategy is None:
-        strategy, _, _ = plan.direct_plan(f.shape, g.shape, mode, f.dtype.kind != "c")
-    ranges = [plan.kept_range(m, n, mode) for m, n in zip(f.shape, g.shape)]
     if strategy == "flat" and f.size <= g.size:
         return _flat_kept(f, g, ranges, mirrored=correlate)
     if correlate:
@@ -352,7 +358,7 @@ def _direct_nd(
 def _flat_kept(
     small: np.ndarray,
     large: np.ndarray,
-    ranges: Sequence[tuple[int, int]],
+    ranges: tuple[tuple[int, int], ...],
     mirrored: bool = False,
 ) -> np.ndarray:
     """Kept outputs of ``small * large`` by one 1-D sum (see :func:`convcorr.plan.flat_lengths`).
@@ -367,7 +373,7 @@ def _flat_kept(
     computes ``small ⋆ large``: ``small`` is then laid out as it is, without
     a reversed or conjugated copy.
     """
-    layout = plan.flat_plan(small.shape, large.shape, tuple(ranges))
+    layout = plan.flat_plan(small.shape, large.shape, ranges)
     part_shape, inner, crop, kernel_shape, small_place, length, rows, tail = layout
     if inner is None:
         part = large[crop]

@@ -79,6 +79,17 @@ def kept_range(m: int, n: int, mode: str) -> tuple[int, int]:
     return min(m, n) - 1, abs(n - m) + 1
 
 
+@functools.lru_cache(maxsize=4096)
+def kept_ranges(
+    f_shape: tuple[int, ...], g_shape: tuple[int, ...], mode: str
+) -> tuple[tuple[int, int], ...]:
+    """:func:`kept_range` of every axis, ``(start, length)`` each; cached per shape.
+
+    Computed once per call of an N-D direct sum, which reads it on every axis.
+    """
+    return tuple(kept_range(m, n, mode) for m, n in zip(f_shape, g_shape))
+
+
 def kept_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tuple[slice, ...]:
     """Slices of the full output that ``mode`` keeps, one per axis (:func:`kept_range`)."""
     spans = (kept_range(m, n, mode) for m, n in zip(f_shape, g_shape))
@@ -109,8 +120,8 @@ def mode_possible(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> 
     return all(map(operator.ge, f_shape, g_shape)) or all(map(operator.le, f_shape, g_shape))
 
 
-def mode_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tuple[slice, ...]:
-    """:func:`kept_slices`, for a mode these shapes make possible (:func:`mode_possible`).
+def check_mode_possible(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> None:
+    """Raise unless ``mode`` is possible for these shapes (:func:`mode_possible`).
 
     Raises
     ------
@@ -123,6 +134,17 @@ def mode_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tu
             f"along every axis; received f.shape={tuple(f_shape)} and "
             f"g.shape={tuple(g_shape)}"
         )
+
+
+def mode_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tuple[slice, ...]:
+    """:func:`kept_slices`, for a mode these shapes make possible (:func:`check_mode_possible`).
+
+    Raises
+    ------
+    ValueError
+        In ``'valid'`` mode, when neither operand covers the other.
+    """
+    check_mode_possible(f_shape, g_shape, mode)
     return kept_slices(f_shape, g_shape, mode)
 
 
