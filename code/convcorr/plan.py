@@ -148,8 +148,9 @@ def mode_slices(f_shape: Sequence[int], g_shape: Sequence[int], mode: str) -> tu
     return kept_slices(f_shape, g_shape, mode)
 
 
+@functools.lru_cache(maxsize=4096)
 def kept_outputs_read_every_input(
-    f_shape: Sequence[int], g_shape: Sequence[int], mode: str
+    f_shape: tuple[int, ...], g_shape: tuple[int, ...], mode: str
 ) -> bool:
     """Whether every sample of ``f`` and of ``g`` is a term of some output ``mode`` keeps.
 
@@ -163,7 +164,7 @@ def kept_outputs_read_every_input(
     does: when ``m - 1 <= s + n - 1``, i.e. ``n >= m - s``, which fails only
     for a kernel more than about twice as long as the signal. The kept
     outputs are a product of per-axis ranges, so this holds in N-D when it
-    holds on every axis.
+    holds on every axis. Cached: every direct sum asks it.
     """
     if mode != "same":
         return True
