@@ -218,3 +218,30 @@ def test_auto_scales_by_a_one_sample_kernel():
             for mode in MODES:
                 picked = costmodel.choose_method(f_shape, g_shape, dtype, mode=mode)
                 assert picked == "direct", (g_shape, dtype, mode)
+
+
+PARTS_SHAPES = [((1,), (1000,)), ((3,), (1500,)), ((8,), (1001,)), ((1200,), (5,))]
+PARTS_SHAPES += [((1, 2), (1, 1500)), ((2, 3), (2, 700))]  # N-D: flat, and shift-and-add
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_short_complex_kernels_summed_by_parts_are_exact(dtype, monkeypatch):
+    # four real sums (plan.sum_by_parts) instead of one complex one: each output
+    # has the same products, so on small integers it is exact, signs and all
+    reached = set()
+    by_parts = methods._complex_by_parts
+    rng = np.random.default_rng(7)
+    for f_shape, g_shape in PARTS_SHAPES:
+        monkeypatch.setattr(
+            methods, "_complex_by_parts", lambda *a, s=f_shape: reached.add(s) or by_parts(*a)
+        )
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        for mode in MODES:
+            for op in ("convolve", "correlate"):
+                out = methods.direct(f, g, np.dtype(dtype), mode, op == "correlate")
+                ref = integer_reference(op, f, g, mode)
+                assert out.dtype == dtype and out.shape == ref.shape, (f_shape, mode, op)
+                assert np.array_equal(out, ref), (f_shape, g_shape, mode, op)
+    # the 1-D sums and the N-D flat one take the path; a one-sample kernel
+    # (methods._one_tap) and shift-and-add do not
+    assert reached == {shape for shape, _ in PARTS_SHAPES[1:5]}

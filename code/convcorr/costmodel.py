@@ -67,7 +67,8 @@ Constants = dict[str, dict[str, tuple[float, ...]]]
 #: * ``direct_1d``: 1-D direct sum by ``numpy.convolve``/``numpy.correlate``;
 #:   ``t = c0 + c1 Y [short] + c2 Y [not short] + c3 P``, where "short" means
 #:   a real kernel of at most 11 samples, which NumPy sums with an unrolled
-#:   loop instead of one BLAS dot call per output sample.
+#:   loop instead of one BLAS dot call per output sample, or a complex one
+#:   summed as four such real sums (:func:`~convcorr.plan.sum_by_parts`).
 #: * ``direct_nd``: N-D direct sum in ``s`` Python-level steps
 #:   (:func:`~convcorr.plan.direct_plan`: one per element of the smaller
 #:   operand, or one for all when there are fewer outputs than elements);
@@ -95,30 +96,32 @@ Constants = dict[str, dict[str, tuple[float, ...]]]
 #: (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded FFTs. Regenerate with
 #: ``calibration.calibrate(repeats=21, call=convcorr.convolve).constants`` and paste the
 #: result; to use other constants without editing this file see :func:`use_constants`.
+#: Each constant is the median of three such fits (2026-12-07, after short complex
+#: kernels began to be summed by parts, :func:`~convcorr.plan.sum_by_parts`).
 COST_CONSTANTS = {
     "float32": {
-        "direct_1d": (3.31e-06, 5.54e-10, 6.53e-09, 5.87e-11),
-        "direct_nd": (5.04e-06, 3.41e-06, 4.7e-10),
-        "fft": (4.17e-05, 6.33e-10, 0, 3.17e-09),
-        "oa": (5.11e-05, 5.19e-10, 0),
+        "direct_1d": (3.88e-06, 2.37e-10, 8.05e-09, 6.03e-11),
+        "direct_nd": (4.07e-06, 3.46e-06, 4.71e-10),
+        "fft": (3.6e-05, 6.23e-10, 0, 2.92e-09),
+        "oa": (5.22e-05, 4.36e-10, 3.92e-10),
     },
     "float64": {
-        "direct_1d": (3.02e-06, 4.34e-10, 3.9e-09, 1.31e-10),
-        "direct_nd": (4.39e-06, 3.59e-06, 7.71e-10),
-        "fft": (4.01e-05, 9.5e-10, 2.08e-10, 3.51e-09),
-        "oa": (4.91e-05, 7.05e-10, 3.84e-10),
+        "direct_1d": (3.41e-06, 3.38e-10, 4.45e-09, 1.33e-10),
+        "direct_nd": (3.65e-06, 3.61e-06, 7.79e-10),
+        "fft": (3.51e-05, 9.4e-10, 2e-10, 3.59e-09),
+        "oa": (4.96e-05, 6.78e-10, 5.7e-10),
     },
     "complex64": {
-        "direct_1d": (3.53e-06, 0, 6.42e-09, 1.6e-10),
-        "direct_nd": (5.04e-06, 3.45e-06, 8.67e-10),
-        "fft": (4.61e-05, 1.21e-09, 1.71e-10, 8.54e-09),
-        "oa": (6.41e-05, 8.01e-10, 0),
+        "direct_1d": (3.99e-06, 3.86e-10, 9.46e-09, 1.55e-10),
+        "direct_nd": (3.69e-06, 3.67e-06, 7.89e-10),
+        "fft": (3.79e-05, 1.22e-09, 2.39e-10, 7.9e-09),
+        "oa": (5.9e-05, 7.69e-10, 0),
     },
     "complex128": {
-        "direct_1d": (4.08e-06, 0, 5.79e-09, 3.43e-10),
-        "direct_nd": (4.62e-06, 3.43e-06, 1.51e-09),
-        "fft": (3.97e-05, 1.76e-09, 6.59e-10, 7.61e-09),
-        "oa": (5.16e-05, 1.2e-09, 7.21e-10),
+        "direct_1d": (4.3e-06, 6.89e-10, 1.58e-08, 3.14e-10),
+        "direct_nd": (3.9e-06, 3.48e-06, 1.5e-09),
+        "fft": (3.36e-05, 1.75e-09, 6.21e-10, 6.74e-09),
+        "oa": (5.24e-05, 1.14e-09, 8.5e-10),
     },
 }
 
@@ -166,7 +169,9 @@ def features(
     """
     check_choice(term, "term", tuple(TERMS))
     if term == "direct_1d":
-        unrolled = real and min(f_shape[0], g_shape[0]) <= _NUMPY_SMALL_CORRELATE
+        m, n = f_shape[0], g_shape[0]
+        # NumPy's unrolled loop: a real short kernel, or four of them for a complex one
+        unrolled = min(m, n) <= _NUMPY_SMALL_CORRELATE if real else plan.sum_by_parts(m, n)
         outputs = float(plan.kept_outputs(f_shape, g_shape, mode))
         products = float(plan.kept_products(f_shape, g_shape, mode))
         return (1.0, outputs if unrolled else 0.0, 0.0 if unrolled else outputs, products)

@@ -258,6 +258,8 @@ def _direct_1d(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.n
         return _chunked_dots(f, g, mode, correlate)
     if mode != "same" or n >= m:
         # NumPy crops 'same' and 'valid' as kept_range does when g is the longer
+        if f.dtype.kind == "c" and plan.sum_by_parts(m, n):
+            return _complex_by_parts(f, g, mode, correlate)
         if correlate:
             return np.correlate(g, f, mode)
         if f.dtype.kind != "c":
@@ -277,6 +279,39 @@ def _direct_1d(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.n
     if correlate and part.dtype.kind == "c":
         part = np.conj(part)
     return np.convolve(part, g, "valid")
+
+
+def _complex_by_parts(f: np.ndarray, g: np.ndarray, mode: str, correlate: bool) -> np.ndarray:
+    """:func:`_direct_1d` of complex operands as four real sums, each NumPy's unrolled loop.
+
+    Used where :func:`convcorr.plan.sum_by_parts` says it pays.
+
+    .. math:: f \\star g = (f_r \\star g_r + f_i \\star g_i)
+              + i\\,(f_r \\star g_i - f_i \\star g_r), \\qquad
+              f * g = (f_r * g_r - f_i * g_i) + i\\,(f_r * g_i + f_i * g_r)
+
+    with ``f = f_r + i f_i`` and ``g = g_r + i g_i``, over the outputs ``mode``
+    keeps (NumPy's cropping, as in :func:`_direct_1d`): the same products as
+    the complex sum, each part summed on its own.
+    """
+    fr, fi = np.ascontiguousarray(f.real), np.ascontiguousarray(f.imag)
+    gr, gi = np.ascontiguousarray(g.real), np.ascontiguousarray(g.imag)
+    if correlate:
+        # numpy.correlate(b, a) is a ⋆ b for real a and b
+        re = np.correlate(gr, fr, mode)
+        re += np.correlate(gi, fi, mode)
+        im = np.correlate(gi, fr, mode)
+        im -= np.correlate(gr, fi, mode)
+    else:
+        # and numpy.correlate(b, a reversed) is a * b
+        fr, fi = fr[::-1], fi[::-1]
+        re = np.correlate(gr, fr, mode)
+        re -= np.correlate(gi, fi, mode)
+        im = np.correlate(gi, fr, mode)
+        im += np.correlate(gr, fi, mode)
+    out = np.empty(re.size, f.dtype)
+    out.real, out.imag = re, im
+    return out
 
 
 #: Samples per dot product of :func:`_chunked_dots`. NumPy's compiled sums
@@ -389,7 +424,12 @@ def _flat_kept(
         kernel[small_place] = small[(slice(None, None, -1),) * small.ndim]
     # numpy.correlate conjugates its second argument (w), numpy.convolve would
     # reverse it: either is one copy of the short kernel, as this layout is
-    y = np.correlate(part.reshape(-1), kernel.reshape(-1)[:length], "valid")
+    taps = kernel.reshape(-1)[:length]
+    if taps.dtype.kind == "c" and plan.sum_by_parts(taps.size, part.size):
+        # priced as the costmodel prices it: four real sums (f ⋆ g is numpy.correlate(g, f))
+        y = _complex_by_parts(taps, part.reshape(-1), "valid", True)
+    else:
+        y = np.correlate(part.reshape(-1), taps, "valid")
     # whole rows of part, which reshape then slices: the valid sum stops a few
     # samples short of the last row, samples that no kept output reads
     out = np.empty(math.prod(rows), y.dtype)

@@ -46,6 +46,7 @@ __all__ = [
     "oa_block_length",
     "oa_plan",
     "os_plan",
+    "sum_by_parts",
 ]
 
 Shape = tuple[int, ...]
@@ -385,6 +386,25 @@ def _flat_layout(f_shape: Shape, g_shape: Shape, mode: str) -> tuple[Shape, Shap
 def _flat_length(shape: Sequence[int], widths: Sequence[int]) -> int:
     # last flat index + 1 of an array of ``shape`` laid out with the rows of ``widths``
     return sum((n - 1) * math.prod(widths[i + 1 :]) for i, n in enumerate(shape)) + 1
+
+
+#: A complex kernel (or signal) of at most ``_PARTS_TAPS`` samples against at
+#: least ``_PARTS_FROM`` is summed as four real sums (:func:`sum_by_parts`).
+_PARTS_TAPS, _PARTS_FROM = 8, 1000
+
+
+def sum_by_parts(m: int, n: int) -> bool:
+    """Whether the 1-D direct sum of complex operands of ``m`` and ``n`` samples runs by parts.
+
+    NumPy sums a real float32/float64 kernel of up to 11 samples with an
+    unrolled loop, a complex one with a BLAS dot product per output; for a
+    complex kernel of up to 8 samples four real sums (real and imaginary parts)
+    are faster once the longer operand has 1000 samples (complex128, 4 taps
+    over 10,000 samples: 188 us as one complex sum, 46-50 us as four real
+    ones; below 1000 samples the extra calls cost more than they save, and
+    beyond 8 taps complex64 gains nothing).
+    """
+    return min(m, n) <= _PARTS_TAPS and max(m, n) >= _PARTS_FROM
 
 
 @functools.lru_cache(maxsize=4096)
