@@ -211,7 +211,11 @@ def direct(
         f = f.astype(dtype, copy=False)
     if g.dtype is not dtype:
         g = g.astype(dtype, copy=False)
-    if f.size == 1 and strategy is None:
+    if (
+        f.size == 1
+        and strategy is None
+        and (f.ndim > 1 or g.size >= _ONE_TAP_FROM.get(f.dtype.kind, 0))
+    ):
         return _one_tap(f, g, correlate)
     if f.ndim == 1:
         return _direct_1d(f, g, mode, correlate)
@@ -219,6 +223,14 @@ def direct(
         strategy = plan.direct_plan(f.shape, g.shape, mode, f.dtype.kind != "c")[0]
     ranges = plan.kept_ranges(f.shape, g.shape, mode)
     return _direct_nd(f, g, ranges, correlate, strategy)
+
+
+#: Signal samples from which a 1-D one-sample kernel is applied by :func:`_one_tap`
+#: rather than NumPy's sum (per call: 0.5 us, 1.8 us with the scaling's error state):
+#: NumPy's unrolled loop for a real tap costs 0.4 ns an output, its complex dot
+#: products 19 ns (float64, 100,000 samples: 38 us against 22 us; complex128, 1000
+#: samples: 19 us against 3 us).
+_ONE_TAP_FROM = {"f": 4096, "c": 64}
 
 
 def _one_tap(f: np.ndarray, g: np.ndarray, correlate: bool) -> np.ndarray:
