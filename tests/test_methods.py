@@ -126,6 +126,26 @@ def test_every_nd_direct_strategy_equals_the_defining_sum(strategy, dtype, rng):
             assert np.array_equal(out, ref), (strategy, f_shape, g_shape, mode, op)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+def test_flat_sum_without_the_gather(dtype, rng, monkeypatch):
+    # beyond plan._GATHER_OUTPUTS kept outputs the flat sum is cut by rows, not
+    # gathered by index: with a limit of 0 every case takes that way
+    monkeypatch.setattr(plan, "_GATHER_OUTPUTS", 0)
+    plan.flat_plan.cache_clear()
+    try:
+        for f_shape, g_shape, mode in mode_cases():
+            if len(f_shape) == 1:
+                continue
+            f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+            for op in ("convolve", "correlate"):
+                out = methods.direct(f, g, np.dtype(dtype), mode, op == "correlate", "flat")
+                ref = integer_reference(op, f, g, mode)
+                ref = ref.real if np.dtype(dtype).kind == "f" else ref
+                assert np.array_equal(out, ref), (f_shape, g_shape, mode, op)
+    finally:
+        plan.flat_plan.cache_clear()
+
+
 def test_windows_product_in_chunks(rng, monkeypatch):
     # a tiny chunk forces the window product to run a few output rows at a time
     monkeypatch.setattr(methods, "_WINDOW_CHUNK", 16)

@@ -421,27 +421,27 @@ def _flat_kept(
     a reversed or conjugated copy.
     """
     layout = plan.flat_plan(small.shape, large.shape, ranges)
-    part_shape, inner, crop, kernel_shape, small_place, length, rows, tail = layout
+    part_shape, inner, crop, places, length, rows, tail, gather = layout
     if inner is None:
         part = large[crop]
     else:
         part = np.zeros(part_shape, large.dtype)
         part[inner] = large[crop]
-    kernel = np.zeros(kernel_shape, small.dtype)
-    if mirrored:
-        kernel[small_place] = small
-    elif small.dtype.kind == "c":
-        np.conjugate(small[(slice(None, None, -1),) * small.ndim], out=kernel[small_place])
-    else:
-        kernel[small_place] = small[(slice(None, None, -1),) * small.ndim]
+    # reversed on every axis is the C-order sequence reversed
+    values = small.reshape(-1) if mirrored else small.reshape(-1)[::-1]
+    if not mirrored and small.dtype.kind == "c":
+        values = np.conj(values)
     # numpy.correlate conjugates its second argument (w), numpy.convolve would
     # reverse it: either is one copy of the short kernel, as this layout is
-    taps = kernel.reshape(-1)[:length]
+    taps = np.zeros(length, small.dtype)
+    taps[places] = values
     if taps.dtype.kind == "c" and plan.sum_by_parts(taps.size, part.size):
         # priced as the costmodel prices it: four real sums (f ⋆ g is numpy.correlate(g, f))
         y = _complex_by_parts(taps, part.reshape(-1), "valid", True)
     else:
         y = np.correlate(part.reshape(-1), taps, "valid")
+    if gather is not None:
+        return y.take(gather)
     # whole rows of part, which reshape then slices: the valid sum stops a few
     # samples short of the last row, samples that no kept output reads
     out = np.empty(math.prod(rows), y.dtype)

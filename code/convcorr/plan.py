@@ -20,6 +20,7 @@ import math
 import operator
 from collections.abc import Sequence
 
+import numpy as np
 import scipy.fft as sfft
 
 __all__ = [
@@ -447,16 +448,22 @@ def direct_plan(
     return loop
 
 
+#: Kept outputs up to which :func:`flat_plan` holds their flat indices (one gather
+#: instead of four steps; a few kilobytes per cached plan).
+_GATHER_OUTPUTS = 4096
+
+
 @functools.lru_cache(maxsize=1024)
 def flat_plan(small_shape: Shape, large_shape: Shape, ranges: tuple[tuple[int, int], ...]) -> tuple:
-    """Shapes and slices of the ``'flat'`` direct sum, computed once per problem.
+    """Shapes, slices and indices of the ``'flat'`` direct sum, computed once per problem.
 
-    Returns ``(part_shape, inner, crop, kernel_shape, small_place, length,
-    rows, tail)``: the zero-extended part ``P`` of ``large`` the kept outputs
-    need (``L + K - 1`` per axis), where ``large[crop]`` sits in it
-    (``None``: ``P`` is that crop itself), the kernel's array of ``P``'s rows,
-    where ``small`` sits in it, the kernel's flat length, and the rows and
-    slice that reshape the flat sum into the kept outputs.
+    Returns ``(part_shape, inner, crop, taps, length, rows, tail, gather)``: the
+    zero-extended part ``P`` of ``large`` the kept outputs need (``L + K - 1``
+    per axis), where ``large[crop]`` sits in it (``None``: ``P`` is that crop
+    itself); the flat indices, in a kernel of ``length`` samples laid out with
+    ``P``'s rows, of ``small``'s elements in C order; the rows and slice that
+    reshape the flat sum into the kept outputs, and, for at most
+    ``_GATHER_OUTPUTS`` of them, their flat indices in the sum (else ``None``).
     """
     pads, crop = needed_part_bounds(ranges, small_shape, large_shape)
     part_shape = tuple(length + k - 1 for (_, length), k in zip(ranges, small_shape))
@@ -464,16 +471,17 @@ def flat_plan(small_shape: Shape, large_shape: Shape, ranges: tuple[tuple[int, i
     if not any(a or b for a, b in pads):
         inner = None
     length = _flat_length(small_shape, part_shape)
-    return (
-        part_shape,
-        inner,
-        crop,
-        (small_shape[0], *part_shape[1:]),
-        tuple(slice(0, k) for k in small_shape),
-        length,
-        (ranges[0][1], *part_shape[1:]),
-        (slice(None), *(slice(0, length) for _, length in ranges[1:])),
-    )
+    kernel_shape = (small_shape[0], *part_shape[1:])
+    places = np.indices(small_shape).reshape(len(small_shape), -1)
+    taps = np.ravel_multi_index(places, kernel_shape)
+    rows = (ranges[0][1], *part_shape[1:])
+    tail = (slice(None), *(slice(0, length) for _, length in ranges[1:]))
+    gather = None
+    if math.prod(n for _, n in ranges) <= _GATHER_OUTPUTS:
+        gather = np.ascontiguousarray(np.arange(math.prod(rows)).reshape(rows)[tail])
+        gather.setflags(write=False)  # cached: shared by every later call
+    taps.setflags(write=False)
+    return part_shape, inner, crop, taps, length, rows, tail, gather
 
 
 # --- overlap-save ---------------------------------------------------------------------
