@@ -11,12 +11,9 @@ Like ``tests/test_html.py``: outside CI, a missing Chromium or build skips these
 with a message that says how to get them; with ``CI=true`` they fail instead.
 """
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,24 +21,17 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
+# the offline Chromium and loopback server that tools/make_pdf.py prints the book with
+sys.path.insert(0, str(ROOT / "tools"))
+from offline_browser import CHROMIUM_ARGS, find_chromium, serve  # noqa: E402
+
+sys.path.remove(str(ROOT / "tools"))
 HTML = ROOT / "_build" / "html"
 SHEET = "chapters/14_cheat_sheet.html"
 PRINT_CSS = "print.css"
 MAX_PAGES = 2
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = (
-    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--proxy-server=http://127.0.0.1:9",  # nothing leaves the machine
-]
+CHROMIUM = find_chromium()
 TIMEOUT_MS = 180_000
 
 
@@ -60,11 +50,6 @@ def pdf_pages(pdf):
     return max(counts)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def print_sheet():
     """``print_sheet(with_print_css=True)``: the PDF bytes of the built cheat sheet on A4."""
@@ -79,11 +64,7 @@ def print_sheet():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed: run `make test` to build .venv")
-    handler = functools.partial(_Quiet, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    with sync_playwright() as pw:
+    with serve(HTML) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
         )
@@ -109,8 +90,6 @@ def print_sheet():
 
         yield printed
         browser.close()
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def test_pdf_pages_reads_the_page_tree():

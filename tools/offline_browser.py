@@ -26,17 +26,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+def find_chromium():
+    """The Chromium to use: ``$CHROMIUM``, else ``chromium`` on the PATH; ``None`` if none."""
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+
+
 def chromium():
-    """The Chromium to use: ``$CHROMIUM``, else ``chromium`` on the PATH.
+    """:func:`find_chromium`, for a tool that cannot go on without it.
 
     Returns
     -------
     str
         Path of the executable; exits with a hint when there is none.
     """
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    found = find_chromium()
     if not found:
         sys.exit("Chromium not found: `apt-get install -y chromium` or set CHROMIUM")
     return found
