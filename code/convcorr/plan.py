@@ -292,7 +292,13 @@ def oa_block_length(n: int, k: int) -> int | None:
         ``L = next_fast_len(n + k - 1)`` samples, ``block_cost(L)``, is at
         least as cheap (overlap-add would not pay off).
     """
-    whole = sfft.next_fast_len(n + k - 1, real=True)
+    return _cheapest_block(n, k, sfft.next_fast_len(n + k - 1, real=True))
+
+
+def _cheapest_block(n: int, k: int, whole: int) -> int | None:
+    """Block length of at least ``max(2 (k - 1), 256)`` samples and below ``whole`` covering
+    ``n`` samples (``k`` kernel samples) at the least ``B block_cost(Lb)``, the shortest on a
+    tie; ``None`` when one transform of ``whole`` samples costs no more."""
     best, best_cost = None, block_cost(whole)
     low = max(2 * (k - 1), 256)
     for lb in _OA_LENGTHS:
@@ -300,8 +306,7 @@ def oa_block_length(n: int, k: int) -> int | None:
             continue
         if lb >= whole:
             break
-        blocks = -(-n // (lb - k + 1))
-        cost = blocks * block_cost(lb)
+        cost = -(-n // (lb - k + 1)) * block_cost(lb)
         if cost < best_cost:
             best, best_cost = lb, cost
     return best
@@ -538,15 +543,7 @@ def os_plan(
     for m, n, k in zip(f_shape, g_shape, small_shape):
         s, length = kept_range(m, n, mode)
         whole = sfft.next_fast_len(m + n - 1 - s, real=True)
-        best, best_cost = None, block_cost(whole)
-        for lb in _OA_LENGTHS:
-            if lb >= whole:
-                break
-            if lb < max(2 * (k - 1), 256):
-                continue
-            cost = -(-length // (lb - k + 1)) * block_cost(lb)
-            if cost < best_cost:
-                best, best_cost = lb, cost
+        best = _cheapest_block(length, k, whole)
         if best is None:
             plan.append((whole, length, 1, 0, s))
         else:
