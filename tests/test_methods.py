@@ -91,6 +91,62 @@ def test_fft_transforms_no_axis_where_an_operand_has_one_sample(dtype, op, rng, 
         assert all(n > 1 for lengths in transformed for n in lengths), (f_shape, g_shape)
 
 
+#: N-D shapes for the FFT by axis: cut operands ('valid' with the kernel the
+#: larger), broadcast axes both ways, three axes.
+BY_AXIS_SHAPES = [
+    ((3, 4), (9, 13)),
+    ((9, 13), (3, 4)),
+    ((6, 2, 5), (7, 9, 4)),
+    ((13, 1), (28, 8)),
+    ((1, 5), (7, 1)),
+    ((3, 1, 4), (1, 6, 5)),
+    ((2, 3, 1), (5, 4, 6)),
+]
+
+
+@pytest.fixture
+def fft_by_axis(monkeypatch):
+    """Every N-D FFT convolution transforms one axis at a time."""
+    monkeypatch.setattr(plan, "FFT_BY_AXIS_FROM", 0)
+    plan.fft_plan.cache_clear()
+    yield
+    plan.fft_plan.cache_clear()
+
+
+@pytest.mark.parametrize("op", ["convolve", "correlate"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fft_by_axis_equals_the_defining_sum(dtype, op, rng, monkeypatch, fft_by_axis):
+    # spy on the transforms: the first reads only the operand's own lines, the
+    # last (the real one for real dtypes) only the lines of kept outputs
+    first, last = [], []
+    forward, inverse = ("rfft", "irfft") if np.dtype(dtype).kind == "f" else ("fft", "ifft")
+    for name, seen in ((forward, first), (inverse, last)):
+        original = getattr(methods.sfft, name)
+
+        def spy(x, *args, original=original, seen=seen, **kwargs):
+            seen.append((kwargs.get("axis", -1) % x.ndim, x.shape))
+            return original(x, *args, **kwargs)
+
+        monkeypatch.setattr(methods.sfft, name, spy)
+    for f_shape, g_shape, mode in mode_cases(BY_AXIS_SHAPES):
+        p = plan.fft_plan(f_shape, g_shape, mode, np.dtype(dtype).kind == "f")
+        assert p.by_axis == (len(p.axes) > 1), (f_shape, g_shape)
+        f, g = small_ints(rng, f_shape, dtype), small_ints(rng, g_shape, dtype)
+        ref = integer_reference(op, f, g, mode)
+        ref = ref.real if np.dtype(dtype).kind == "f" else ref
+        first.clear(), last.clear()
+        out = methods.fft(f, g, np.dtype(dtype), mode, op == "correlate")
+        where = (f_shape, g_shape, mode)
+        assert out.dtype == np.dtype(dtype) and out.shape == ref.shape, where
+        assert out.flags.c_contiguous, where
+        assert np.abs(out - ref).max() <= TOL[dtype] * max(1, np.abs(ref).max()), where
+        if p.by_axis:
+            first_axis = [shape for axis, shape in first if axis == p.axes[-1]]
+            assert first_axis == [f_shape, g_shape], where
+            (shape,) = [shape for axis, shape in last if axis == p.axes[-1]]
+            assert [shape[a] for a in p.axes[:-1]] == [ref.shape[a] for a in p.axes[:-1]], where
+
+
 @pytest.mark.parametrize("run", methods.ALGORITHMS.values())
 def test_mixed_precision_is_computed_in_the_result_dtype(run, rng):
     f = rng.standard_normal(40).astype(np.float32)

@@ -558,7 +558,11 @@ def fft(
     kept outputs are ``y[s : s + L]`` on every axis, one slice. For a
     correlation the reversed, conjugated kernel ``h`` is written straight into
     the zero-padded buffer the transform needs anyway, so the conversion
-    identity costs no extra copy.
+    identity costs no extra copy. Every length and slice comes from the
+    cached :func:`convcorr.plan.fft_plan`; from
+    :data:`convcorr.plan.FFT_BY_AXIS_FROM` padded samples an N-D call
+    transforms one axis at a time (:func:`_forward`, :func:`_inverse`),
+    skipping the all-zero lines of the padding and the dropped outputs.
 
     Defined in chapter 9 (Fast convolution).
 
@@ -579,33 +583,71 @@ def fft(
     """
     dtype = np.dtype(dtype)
     real = dtype.kind == "f"
-    keep = plan.kept_slices(f.shape, g.shape, mode)
-    # an axis where an operand has one sample is a scaling of the other: no
-    # transform along it, the spectra broadcast (as SciPy's fftconvolve does)
-    axes = tuple(a for a, (m, n) in enumerate(zip(f.shape, g.shape)) if m > 1 and n > 1)
-    shape = tuple(
-        c if a in axes else m
-        for a, (c, m) in enumerate(zip(plan.circular_shape(f.shape, g.shape, mode, real), f.shape))
-    )
+    p = plan.fft_plan(f.shape, g.shape, mode, real)
     g = g.astype(dtype, copy=False)
-    f = _reversed_conj_padded(f, shape, dtype) if correlate else f.astype(dtype, copy=False)
-    if not axes:
+    if p.by_axis:
+        # the padding is the transforms' own (n=), so a view of f is enough
+        h = f[(slice(None, None, -1),) * f.ndim] if correlate else f
+        h = np.conj(h) if correlate and dtype.kind == "c" else h
+        spec = _product(_forward(h.astype(dtype, copy=False), p, real), _forward(g, p, real), p)
+        return _inverse(spec, p, real, dtype)
+    f = _reversed_conj_padded(f, p.shape, dtype) if correlate else f.astype(dtype, copy=False)
+    if not p.axes:
         y = f * g
     elif f.ndim == 1:  # the 1-D transforms skip the N-D bookkeeping
         fwd, inv = (sfft.rfft, sfft.irfft) if real else (sfft.fft, sfft.ifft)
-        spec = fwd(f, shape[0])
-        spec *= fwd(g, shape[0])
-        y = inv(spec, shape[0], overwrite_x=True)
+        spec = fwd(f, p.shape[0])
+        spec *= fwd(g, p.shape[0])
+        y = inv(spec, p.shape[0], overwrite_x=True)
     else:
         fwd, inv = (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
-        lengths = [shape[a] for a in axes]
-        spec, other = fwd(f, lengths, axes=axes), fwd(g, lengths, axes=axes)
-        if spec.shape == np.broadcast_shapes(spec.shape, other.shape):
-            spec *= other
-        else:
-            spec = spec * other
-        y = inv(spec, lengths, axes=axes, overwrite_x=True)
-    return np.ascontiguousarray(y[keep], dtype=dtype)
+        spec = _product(fwd(f, p.lengths, axes=p.axes), fwd(g, p.lengths, axes=p.axes), p)
+        y = inv(spec, p.lengths, axes=p.axes, overwrite_x=True)
+    return np.ascontiguousarray(y[p.keep], dtype=dtype)
+
+
+def _product(spec: np.ndarray, other: np.ndarray, p: plan.FFTPlan) -> np.ndarray:
+    """``spec * other``, in place in the spectrum the plan names (they may broadcast)."""
+    if p.product == "f":
+        spec *= other
+        return spec
+    if p.product == "g":
+        other *= spec
+        return other
+    return spec * other
+
+
+def _forward(x: np.ndarray, p: plan.FFTPlan, real: bool) -> np.ndarray:
+    """Spectrum of ``x`` zero-padded to ``p.lengths`` on ``p.axes``, one axis at a time.
+
+    The last axis first (a real transform for real ``x``), on ``x``'s own
+    lines only: the lines the padding adds are zeros, and so is their
+    transform, which the next axis's transform pads in again for free.
+    """
+    *rest, last = p.axes
+    y = (sfft.rfft if real else sfft.fft)(x, p.shape[last], axis=last)
+    for a in reversed(rest):
+        y = sfft.fft(y, p.shape[a], axis=a, overwrite_x=True)
+    return y
+
+
+def _inverse(spec: np.ndarray, p: plan.FFTPlan, real: bool, dtype: np.dtype) -> np.ndarray:
+    """Inverse of :func:`_forward`, cut to ``p.keep`` after each axis's transform.
+
+    Every later transform runs along another axis, line by line, so the
+    lines of outputs the mode drops can go as soon as their axis is done.
+    """
+    *rest, last = p.axes
+    keep = list(p.keep)
+    for a in rest:
+        spec = sfft.ifft(spec, axis=a, overwrite_x=True)
+        spec = spec[(slice(None),) * a + (keep[a],)]
+        keep[a] = slice(None)
+    if real:
+        y = sfft.irfft(spec, p.shape[last], axis=last, overwrite_x=True)
+    else:
+        y = sfft.ifft(spec, axis=last, overwrite_x=True)
+    return np.ascontiguousarray(y[tuple(keep)], dtype=dtype)
 
 
 def _reversed_conj_padded(f: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
