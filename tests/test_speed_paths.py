@@ -135,11 +135,18 @@ def test_no_dot_product_longer_than_blas_does_on_one_thread(mode, dtype, rng, mo
     # busy machine: the direct sum cuts longer operands into chunks
     assert methods._DOT_CHUNK <= ONE_THREAD_DOT
     longest = []
-    for name in ("correlate", "convolve"):
+    length = {
+        "correlate": lambda a, v: min(np.size(a), np.size(v)),
+        "convolve": lambda a, v: min(np.size(a), np.size(v)),
+        # the sum runs along the last axis of both (vecdot) or of the first (matmul)
+        "vecdot": lambda a, v: np.shape(a)[-1],
+        "matmul": lambda a, v: np.shape(a)[-1],
+    }
+    for name, dot_length in length.items():
         original = getattr(np, name)
 
-        def spy(a, v, *args, original=original, **kwargs):
-            longest.append(min(np.size(a), np.size(v)))
+        def spy(a, v, *args, original=original, dot_length=dot_length, **kwargs):
+            longest.append(dot_length(a, v))
             return original(a, v, *args, **kwargs)
 
         monkeypatch.setattr(np, name, spy)
