@@ -96,32 +96,33 @@ Constants = dict[str, dict[str, tuple[float, ...]]]
 #: (2 MiB L2 per core), numpy 2.4, scipy 1.17, single-threaded FFTs. Regenerate with
 #: ``calibration.calibrate(repeats=21, call=convcorr.convolve).constants`` and paste the
 #: result; to use other constants without editing this file see :func:`use_constants`.
-#: Each constant is the median of three such fits (2026-12-07, after short complex
-#: kernels began to be summed by parts, :func:`~convcorr.plan.sum_by_parts`).
+#: Each constant is the median of three such fits (2026-12-07, after the FFT path
+#: began to read its lengths from a cached plan and to transform large N-D calls
+#: one axis at a time, :func:`~convcorr.plan.fft_plan`).
 COST_CONSTANTS = {
     "float32": {
-        "direct_1d": (3.88e-06, 2.37e-10, 8.05e-09, 6.03e-11),
-        "direct_nd": (4.07e-06, 3.46e-06, 4.71e-10),
-        "fft": (3.6e-05, 6.23e-10, 0, 2.92e-09),
-        "oa": (5.22e-05, 4.36e-10, 3.92e-10),
+        "direct_1d": (3.75e-06, 2.51e-10, 6.85e-09, 6.12e-11),
+        "direct_nd": (4.58e-06, 3.39e-06, 4.79e-10),
+        "fft": (3.51e-05, 5.34e-10, 0, 2.8e-09),
+        "oa": (5.68e-05, 3.38e-10, 6.69e-10),
     },
     "float64": {
-        "direct_1d": (3.41e-06, 3.38e-10, 4.45e-09, 1.33e-10),
-        "direct_nd": (3.65e-06, 3.61e-06, 7.79e-10),
-        "fft": (3.51e-05, 9.4e-10, 2e-10, 3.59e-09),
-        "oa": (4.96e-05, 6.78e-10, 5.7e-10),
+        "direct_1d": (3.37e-06, 3.38e-10, 4.39e-09, 1.32e-10),
+        "direct_nd": (4.38e-06, 3.47e-06, 7.75e-10),
+        "fft": (3.11e-05, 8.25e-10, 1.8e-10, 4.58e-09),
+        "oa": (5.01e-05, 7.16e-10, 4.01e-10),
     },
     "complex64": {
-        "direct_1d": (3.99e-06, 3.86e-10, 9.46e-09, 1.55e-10),
-        "direct_nd": (3.69e-06, 3.67e-06, 7.89e-10),
-        "fft": (3.79e-05, 1.22e-09, 2.39e-10, 7.9e-09),
-        "oa": (5.9e-05, 7.69e-10, 0),
+        "direct_1d": (3.92e-06, 3.82e-10, 9.64e-09, 1.56e-10),
+        "direct_nd": (4.03e-06, 3.46e-06, 8.42e-10),
+        "fft": (3.4e-05, 1.08e-09, 2.03e-10, 9.31e-09),
+        "oa": (5.96e-05, 7.89e-10, 0),
     },
     "complex128": {
-        "direct_1d": (4.3e-06, 6.89e-10, 1.58e-08, 3.14e-10),
-        "direct_nd": (3.9e-06, 3.48e-06, 1.5e-09),
-        "fft": (3.36e-05, 1.75e-09, 6.21e-10, 6.74e-09),
-        "oa": (5.24e-05, 1.14e-09, 8.5e-10),
+        "direct_1d": (4.35e-06, 8.76e-10, 1.61e-08, 3.23e-10),
+        "direct_nd": (4.94e-06, 3.4e-06, 1.55e-09),
+        "fft": (3.06e-05, 1.7e-09, 6.6e-10, 8.87e-09),
+        "oa": (5.19e-05, 1.06e-09, 1.51e-09),
     },
 }
 
