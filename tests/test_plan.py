@@ -154,3 +154,55 @@ def test_flat_lengths_cover_the_kept_outputs():
         lk, lp = plan.flat_lengths(f_shape, g_shape, mode)
         assert lp - lk + 1 >= plan.kept_outputs(f_shape, g_shape, mode)
         assert lk <= lp
+
+
+def five_smooth(n):
+    for p in (2, 3, 5):
+        while n % p == 0:
+            n //= p
+    return n == 1
+
+
+def test_fast_length_is_the_cheapest_five_smooth_length_by_its_formula():
+    # brute force over [n, 1.2 n] with the cost the docstring states
+    c = plan.REAL_FFT_COST
+
+    def cost(length):
+        e3 = e5 = 0
+        rest = length
+        while rest % 3 == 0:
+            rest, e3 = rest // 3, e3 + 1
+        while rest % 5 == 0:
+            rest, e5 = rest // 5, e5 + 1
+        log_len = math.log2(length)
+        per_sample = c["c0"] + c["c1"] * log_len + c["c3"] * e3 + c["c5"] * e5
+        return length * (per_sample + c["cs"] * max(0.0, log_len - 16))
+
+    for n in (4096, 4097, 5000, 34716, 64392, 100_000, 262_241, 1_000_003, 3_240_947):
+        candidates = [m for m in range(n, int(1.2 * n) + 1) if five_smooth(m)]
+        assert plan.fast_length(n, True) == min(candidates, key=cost), n
+
+
+def test_fast_length_is_scipys_for_short_and_complex_data():
+    for n in (1, 7, 100, 1099, 4095, 4096, 10_000, 262_241):
+        assert plan.fast_length(n, False) == scipy.fft.next_fast_len(n, real=False)
+        if n < plan.FAST_LENGTH_FROM:
+            assert plan.fast_length(n, True) == scipy.fft.next_fast_len(n, real=True)
+    # measured faster than SciPy's shortest length (tools of issue 21: rfft + irfft pairs)
+    assert scipy.fft.next_fast_len(64392, real=True) == 64800
+    assert plan.fast_length(64392, True) == 65536
+
+
+def test_circular_shape_takes_the_fast_length():
+    for f_len, g_len, mode in [
+        (5000, 30000, "full"),
+        (300, 40000, "same"),
+        (40000, 39000, "valid"),
+    ]:
+        clean = f_len + g_len - 1 - plan.kept_range(f_len, g_len, mode)[0]
+        assert plan.circular_shape((f_len,), (g_len,), mode, True) == (
+            plan.fast_length(clean, True),
+        )
+        assert plan.circular_shape((f_len,), (g_len,), mode, False) == (
+            scipy.fft.next_fast_len(clean, real=False),
+        )
