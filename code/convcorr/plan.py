@@ -231,9 +231,10 @@ _SMOOTH_LENGTHS = tuple(length for length, _, _ in _SMOOTH)
 #: (:func:`fast_length`). Fitted to the measured pairs of every 5-smooth length in
 #: ``[N, 1.2 N]`` for 16 lengths ``N`` from 2,000 to 4 million, float64 and float32.
 #: Choosing by it, each left-out ``N``'s pair took 0.93 (float64) and 0.90 (float32)
-#: of the time at ``next_fast_len`` on average, 0.64-1.04 (SciPy's 5-smooth
-#: ``next_fast_len`` is the shortest length, whose factors of 3 and 5, and whose
-#: stride of a large power of two through the cache, can cost more than 20 % more samples).
+#: of the time at ``next_fast_len`` on average, 0.64-1.04: SciPy's ``next_fast_len`` is
+#: the shortest 5-smooth length, and its factors of 3 and 5 can cost more than a few
+#: per cent more samples would. Large powers of two, sometimes slower than their
+#: neighbours through cache conflicts, have no term: the fit found none.
 REAL_FFT_COST = {"c0": 13.35, "c1": -0.338, "c3": 0.48, "c5": 0.445, "cs": 1.611}
 #: Lengths from which :func:`fast_length` chooses by :data:`REAL_FFT_COST` (below it,
 #: as throughout for complex data, ``scipy.fft.next_fast_len``), and how much longer
